@@ -1,0 +1,76 @@
+"""A small, fast, plugin-based client for the Mistral AI API.
+
+``Mistral`` is the client; resource groups such as ``client.chat`` come from installed
+plugins (``pip install mistral-plugin-chat``) and are imported on first use.
+"""
+
+from ._call import CallOptions, Operation
+from ._client import SERVERS, Mistral
+from ._version import __version__
+from .auth import Auth, BearerAuth, MissingCredentialsError
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    HTTPValidationError,
+    InternalServerError,
+    MistralError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    SDKError,
+    StreamError,
+)
+from .hooks import RequestContext, hookimpl
+from .models import UNSET, HTTPInfo, Model, OpenEnum, Tagged, UnknownVariant, Unset
+from .plugins import MissingResourceError
+from .resource import Resource
+from .retry import BackoffStrategy, RetryConfig
+from .serde import FieldError
+from .sse import AsyncEventStream, EventStream
+
+__all__ = [
+    "SERVERS",
+    "UNSET",
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AsyncEventStream",
+    "Auth",
+    "AuthenticationError",
+    "BackoffStrategy",
+    "BadRequestError",
+    "BearerAuth",
+    "CallOptions",
+    "ConflictError",
+    "EventStream",
+    "FieldError",
+    "HTTPInfo",
+    "HTTPValidationError",
+    "InternalServerError",
+    "MissingCredentialsError",
+    "MissingResourceError",
+    "Mistral",
+    "MistralError",
+    "Model",
+    "NotFoundError",
+    "OpenEnum",
+    "Operation",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestContext",
+    "Resource",
+    "ResponseValidationError",
+    "RetryConfig",
+    "SDKError",
+    "StreamError",
+    "Tagged",
+    "UnknownVariant",
+    "Unset",
+    "__version__",
+    "hookimpl",
+]

@@ -1,0 +1,213 @@
+"""One API call, from the caller's arguments to a parsed result.
+
+:class:`PreparedCall` checks the arguments before anything is sent, builds the request
+for each attempt, and turns the final response into a model or an event stream.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
+
+import attrs
+import httpx
+
+from . import serde
+from ._transport import Attempts, merge_headers
+from ._version import __version__
+from .errors import ResponseValidationError
+from .hooks import RequestContext
+from .models import UNSET, HTTPInfo, Model, Unset
+from .retry import RetryConfig
+from .sse import AsyncEventStream, EventStream
+
+if TYPE_CHECKING:
+    from ._client import Mistral
+
+__all__ = ["CallOptions", "Operation", "PreparedCall"]
+
+R = TypeVar("R")
+E = TypeVar("E")
+
+USER_AGENT = f"mistral-core/{__version__} python/{sys.version_info[0]}.{sys.version_info[1]}"
+DEPRECATION_HEADER = "x-model-deprecation-timestamp"
+
+
+@attrs.frozen
+class Operation(Generic[R, E]):
+    """An API operation as the spec describes it: what is sent where, and what comes back."""
+
+    id: str
+    """The spec's ``operationId``; counted by the coverage test, seen by hooks."""
+    method: str
+    path: str
+    body: type | None = None
+    """The model the JSON body is checked against."""
+    returns: type[R] | None = None
+    """The model of a JSON response."""
+    events: type[E] | None = None
+    """The model of one server-sent event (its JSON ``data`` as the ``data`` field)."""
+
+
+class CallOptions(TypedDict, total=False):
+    """Per-call settings every operation accepts besides its own fields."""
+
+    retries: RetryConfig | None
+    """How to retry this call; ``None`` disables retries."""
+    server_url: str
+    """Send this call to another server."""
+    timeout_ms: int
+    """Timeout of this call, in milliseconds."""
+    http_headers: Mapping[str, str]
+    """Headers to add to this call (the official SDK's name)."""
+    extra_headers: Mapping[str, str]
+    """Headers to add to this call (same as ``http_headers``)."""
+    extra_query: Mapping[str, Any]
+    """Query parameters the spec does not know yet."""
+    extra_body: Mapping[str, Any]
+    """Body fields the spec does not know yet; they override fields of the same name."""
+
+
+_OPTION_NAMES = frozenset(CallOptions.__annotations__)
+
+
+class PreparedCall(Generic[R, E]):
+    """A call whose arguments were checked; builds a fresh request for every attempt."""
+
+    def __init__(
+        self,
+        client: Mistral,
+        operation: Operation[R, E],
+        body: Mapping[str, Any] | None,
+        options: Mapping[str, Any],
+        *,
+        stream: bool = False,
+    ) -> None:
+        unknown = options.keys() - _OPTION_NAMES
+        if unknown:
+            raise TypeError(f"{operation.id}: unexpected keyword argument(s) {sorted(unknown)}")
+        config = client._config
+        self.client = client
+        self.operation = operation
+        self.stream = stream
+        self.json = _request_json(operation, body, options.get("extra_body"))
+        self.content = serde.dumps(self.json) if self.json is not None else None
+        self.url = (options.get("server_url") or config.server_url).rstrip("/") + operation.path
+        self.params = options.get("extra_query")
+        self.headers = merge_headers(
+            _default_headers(self.content is not None, stream),
+            config.headers,
+            options.get("http_headers"),
+            options.get("extra_headers"),
+        )
+        timeout_ms = options.get("timeout_ms", config.timeout_ms)
+        self.timeout: Any = (
+            timeout_ms / 1000 if timeout_ms is not None else httpx.USE_CLIENT_DEFAULT
+        )
+        retries = options.get("retries", UNSET)
+        self.retry_config: RetryConfig | None = (
+            config.retry_config if isinstance(retries, Unset) else retries
+        )
+
+    def attempts(self, build_request: Any) -> Attempts:
+        """The retry loop of this call, building each attempt with ``build_request``."""
+        return Attempts(
+            lambda: build_request(
+                self.operation.method,
+                self.url,
+                content=self.content,
+                params=self.params,
+                headers=self.headers,
+                timeout=self.timeout,
+            ),
+            context=RequestContext(self.client, self.operation.id, self.stream),
+            hooks=self.client._hooks,
+            retry_config=self.retry_config,
+            stream=self.stream,
+            logger=self.client._config.logger,
+        )
+
+    def result(self, response: httpx.Response, retries: int) -> R:
+        """The parsed model of a successful JSON response."""
+        info = self._info(response, retries)
+        returns = self.operation.returns
+        assert returns is not None, f"{self.operation.id} returns no JSON"
+        try:
+            payload = serde.loads(response.content)
+        except ValueError as exc:
+            kind = response.headers.get("content-type", "no content type")
+            raise ResponseValidationError(
+                f"{self.operation.id}: the response is not JSON ({kind}; {exc})", info
+            ) from None
+        try:
+            result: Any = serde.converter.structure(payload, returns)
+        except Exception as exc:
+            raise ResponseValidationError(
+                f"{self.operation.id}: the response does not match {returns.__name__}: "
+                + "; ".join(serde.describe_problems(exc)),
+                info,
+            ) from None
+        if isinstance(result, Model):
+            result._http = info
+        return result  # type: ignore[no-any-return]
+
+    def event_stream(self, response: httpx.Response, retries: int) -> EventStream[E]:
+        return EventStream(response, self._parse_event, self._info(response, retries))
+
+    def async_event_stream(self, response: httpx.Response, retries: int) -> AsyncEventStream[E]:
+        return AsyncEventStream(response, self._parse_event, self._info(response, retries))
+
+    def _parse_event(self, data: Any) -> E:
+        events = self.operation.events
+        assert events is not None, f"{self.operation.id} has no event stream"
+        return serde.converter.structure({"data": data}, events)
+
+    def _info(self, response: httpx.Response, retries: int) -> HTTPInfo:
+        deprecation = response.headers.get(DEPRECATION_HEADER)
+        if deprecation is not None:
+            _warn_deprecated_model(self.json, deprecation)
+        return HTTPInfo(response.status_code, response.headers, retries, response)
+
+
+def _request_json(
+    operation: Operation[Any, Any],
+    body: Mapping[str, Any] | None,
+    extra_body: Mapping[str, Any] | None,
+) -> Any:
+    if body is None:
+        return dict(extra_body) if extra_body else None
+    fields = {name: value for name, value in body.items() if value is not UNSET}
+    json = serde.to_request_json(fields, operation.body) if operation.body else fields
+    return {**json, **extra_body} if extra_body else json
+
+
+def _default_headers(has_body: bool, stream: bool) -> dict[str, str]:
+    headers = {
+        "user-agent": USER_AGENT,
+        "accept": "text/event-stream" if stream else "application/json",
+    }
+    if has_body:
+        headers["content-type"] = "application/json"
+    return headers
+
+
+def _warn_deprecated_model(request_json: Any, timestamp: str) -> None:
+    model = request_json.get("model") if isinstance(request_json, dict) else None
+    warnings.warn(
+        f"model {model!r} is deprecated and will be retired on {timestamp}; "
+        "see https://docs.mistral.ai/getting-started/models/",
+        DeprecationWarning,
+        stacklevel=_caller_stacklevel(),
+    )
+
+
+def _caller_stacklevel() -> int:
+    """How far up the stack the first frame outside this client is (where to warn)."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("mistral_"):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level

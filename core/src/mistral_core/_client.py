@@ -1,0 +1,237 @@
+"""The ``Mistral`` client: configuration, connections, plugins, and resource groups.
+
+Resource groups (``client.chat``, ``client.beta.agents``, ...) are not defined here: they
+come from installed plugins and are mounted on first access.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pluggy
+
+from . import _logging, hooks
+from ._transport import AsyncHTTPClient, HTTPClients, SyncHTTPClient
+from .auth import ApiKey, Auth, BearerAuth
+from .models import UNSET, Unset
+from .plugins import ResourceCatalog, load_hook_plugins
+from .retry import DEFAULT_RETRY_CONFIG, RetryConfig
+
+if TYPE_CHECKING:
+    from mistral_plugin_chat import Chat  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = ["SERVERS", "ClientConfig", "Mistral"]
+
+SERVERS: Mapping[str, str] = {"eu": "https://api.mistral.ai"}
+"""The named servers of the API."""
+DEFAULT_SERVER = "eu"
+
+
+@attrs.frozen
+class ClientConfig:
+    """The defaults of every call made through one client (see ``Mistral.with_options``)."""
+
+    server_url: str
+    retry_config: RetryConfig | None
+    timeout_ms: int | None
+    headers: Mapping[str, str]
+    logger: _logging.Logger | None = attrs.field(repr=False)
+
+
+class Mistral:
+    """A client of the Mistral AI API.
+
+    Arguments follow the official ``mistralai`` SDK, so moving over takes one import.
+    HTTP clients are created on first use, sync and async alike, and closed by
+    :meth:`close` / :meth:`aclose` or by leaving a ``with`` / ``async with`` block;
+    clients you pass in are never closed here.
+
+    :param api_key: a key, or a function returning one per request; defaults to
+        ``MISTRAL_API_KEY``.
+    :param server: a named server (``"eu"``).
+    :param server_url: a base URL, which wins over ``server``; ``{name}`` placeholders
+        in it are filled from ``url_params``.
+    :param client: an ``httpx.Client`` (or an object with its ``build_request`` and
+        ``send``); its own timeout applies unless ``timeout_ms`` is given.
+    :param async_client: the same for async calls, an ``httpx.AsyncClient``.
+    :param retry_config: how calls are retried; ``None`` disables retries (by default at
+        most 2 retries of 429, 5xx and connection errors).
+    :param timeout_ms: the timeout of every call, in milliseconds.
+    :param debug_logger: a logger that sees every request and response (credentials
+        redacted); ``MISTRAL_DEBUG=1`` gives a default one on stderr.
+    :param plugins: hook implementations for this client only (see :mod:`mistral_core.hooks`).
+    :param http_headers: headers sent with every call.
+    :param auth: signs requests instead of the bearer ``api_key`` (cloud providers).
+    """
+
+    if TYPE_CHECKING:
+        chat: Chat
+
+    def __init__(
+        self,
+        api_key: ApiKey | None = None,
+        *,
+        server: str | None = None,
+        server_url: str | None = None,
+        url_params: Mapping[str, str] | None = None,
+        client: SyncHTTPClient | None = None,
+        async_client: AsyncHTTPClient | None = None,
+        retry_config: RetryConfig | Unset | None = UNSET,
+        timeout_ms: int | None = None,
+        debug_logger: _logging.Logger | None = None,
+        plugins: Iterable[object] = (),
+        http_headers: Mapping[str, str] | None = None,
+        auth: Auth | None = None,
+    ) -> None:
+        if timeout_ms is not None and timeout_ms <= 0:
+            raise ValueError(f"timeout_ms must be positive, got {timeout_ms}")
+        self._config = ClientConfig(
+            server_url=_server_url(server, server_url, url_params),
+            retry_config=DEFAULT_RETRY_CONFIG if isinstance(retry_config, Unset) else retry_config,
+            timeout_ms=timeout_ms,
+            headers=dict(http_headers or {}),
+            logger=debug_logger if debug_logger is not None else _logging.default_logger(),
+        )
+        self._auth: Auth = auth if auth is not None else BearerAuth(api_key)
+        self._http = HTTPClients(client, async_client)
+        self._hooks = _plugin_manager(plugins)
+        self._catalog = ResourceCatalog(self._hooks)
+        self._hooks.hook.mistral_client_init(client=self)
+
+    @property
+    def server_url(self) -> str:
+        return self._config.server_url
+
+    @property
+    def plugin_manager(self) -> pluggy.PluginManager:
+        """This client's pluggy manager (shared with its ``with_options`` copies)."""
+        return self._hooks
+
+    def with_options(
+        self,
+        *,
+        server_url: str | None = None,
+        retry_config: RetryConfig | Unset | None = UNSET,
+        timeout_ms: int | Unset | None = UNSET,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Mistral:
+        """A copy with other defaults that shares this client's connections and plugins.
+
+        ``http_headers`` are added to this client's headers.
+        """
+        changes: dict[str, Any] = {"headers": {**self._config.headers, **(http_headers or {})}}
+        if server_url is not None:
+            changes["server_url"] = _server_url(None, server_url, None)
+        if not isinstance(retry_config, Unset):
+            changes["retry_config"] = retry_config
+        if not isinstance(timeout_ms, Unset):
+            changes["timeout_ms"] = timeout_ms
+        copy = object.__new__(Mistral)
+        copy._config = attrs.evolve(self._config, **changes)
+        copy._auth = self._auth
+        copy._http = self._http
+        copy._hooks = self._hooks
+        copy._catalog = self._catalog
+        return copy
+
+    def close(self) -> None:
+        """Close the HTTP clients this client created (sync and async)."""
+        self._http.close()
+
+    async def aclose(self) -> None:
+        """Close the HTTP clients this client created (sync and async)."""
+        await self._http.aclose()
+
+    def __enter__(self) -> Mistral:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Mistral:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    def __getattr__(self, name: str) -> Any:
+        """Mount the resource group ``name`` from its plugin, on first access."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        resource = self._mount(name)
+        self.__dict__[name] = resource
+        return resource
+
+    def _mount(self, path: str) -> Any:
+        resource_class = self._catalog.resolve(path)
+        if resource_class is not None:
+            return resource_class(self)
+        if self._catalog.has_children(path):
+            return ResourceNamespace(self, path)
+        raise self._catalog.missing(path)
+
+    def __repr__(self) -> str:
+        return f"Mistral(server_url={self._config.server_url!r})"
+
+
+class ResourceNamespace:
+    """A level of nested resource groups, such as ``client.beta``."""
+
+    def __init__(self, client: Mistral, path: str) -> None:
+        self._client = client
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        resource = self._client._mount(f"{self._path}.{name}")
+        self.__dict__[name] = resource
+        return resource
+
+    def __repr__(self) -> str:
+        return f"<resource namespace client.{self._path}>"
+
+
+class _PluginManager(pluggy.PluginManager):
+    """Takes ``mistral_*`` functions as hook implementations, marked or not (as pytest does)."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        options = super().parse_hookimpl_opts(plugin, name)
+        is_hook_name = name.startswith(f"{hooks.PROJECT}_")
+        if options is None and is_hook_name and callable(getattr(plugin, name, None)):
+            return {}  # type: ignore[return-value]
+        return options
+
+
+def _plugin_manager(plugins: Iterable[object]) -> pluggy.PluginManager:
+    manager = _PluginManager(hooks.PROJECT)
+    manager.add_hookspecs(hooks)
+    load_hook_plugins(manager)
+    for plugin in plugins:
+        manager.register(plugin)
+    manager.check_pending()  # a misspelt hook name fails here, not silently later
+    return manager
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _server_url(
+    server: str | None, server_url: str | None, url_params: Mapping[str, str] | None
+) -> str:
+    if server_url is None:
+        name = server or DEFAULT_SERVER
+        if name not in SERVERS:
+            raise ValueError(f"unknown server {name!r}; known servers: {', '.join(SERVERS)}")
+        server_url = SERVERS[name]
+    params = url_params or {}
+    missing = [name for name in _PLACEHOLDER.findall(server_url) if name not in params]
+    if missing:
+        raise ValueError(f"server_url needs url_params for {missing}")
+    url = _PLACEHOLDER.sub(lambda match: str(params[match.group(1)]), server_url)
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"server_url must start with http:// or https://, got {url!r}")
+    return url.rstrip("/")

@@ -1,0 +1,303 @@
+"""Sending one API call: attempts, retries, hooks, signing, and the httpx clients behind it.
+
+The retry loop is written once, as a generator that yields what it needs done (sign,
+send, sleep, read, close) and receives the results; :func:`run_sync` and
+:func:`run_async` carry those steps out with blocking or awaitable I/O.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import enum
+import time
+from collections.abc import Callable, Generator, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+import httpx
+
+from . import _logging
+from .errors import MistralError, connection_error, error_from_response
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from .auth import Auth
+    from .hooks import RequestContext
+    from .retry import RetryConfig
+
+__all__ = ["DEFAULT_TIMEOUT", "Attempts", "HTTPClients", "run_async", "run_sync"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
+"""Long enough for a long generation; short to notice an unreachable server."""
+
+sleep = time.sleep
+async_sleep = asyncio.sleep
+"""How the runners wait between attempts (module attributes, so tests can skip the wait)."""
+
+
+class SyncHTTPClient(Protocol):
+    """What is used of an ``httpx.Client``; any object with these two methods will do."""
+
+    def build_request(
+        self,
+        method: str,
+        url: str,
+        *,
+        content: Any = None,
+        params: Any = None,
+        headers: Any = None,
+        timeout: Any = ...,
+    ) -> httpx.Request: ...
+
+    def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response: ...
+
+
+class AsyncHTTPClient(Protocol):
+    """What is used of an ``httpx.AsyncClient``; any object with these two methods will do."""
+
+    def build_request(
+        self,
+        method: str,
+        url: str,
+        *,
+        content: Any = None,
+        params: Any = None,
+        headers: Any = None,
+        timeout: Any = ...,
+    ) -> httpx.Request: ...
+
+    async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response: ...
+
+
+class HTTPClients:
+    """The sync and async httpx clients of a ``Mistral`` client and its ``with_options`` copies.
+
+    Clients we create are created on first use and closed by :meth:`close` or
+    :meth:`aclose`; clients the user passed in are used as they are and never closed.
+    An async client we own belongs to one event loop: a call from another loop (a
+    second ``asyncio.run()``) gets a new one.
+    """
+
+    def __init__(
+        self, client: SyncHTTPClient | None = None, async_client: AsyncHTTPClient | None = None
+    ) -> None:
+        self._sync = client
+        self._owns_sync = client is None
+        self._async = async_client
+        self._owns_async = async_client is None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
+        self._closing: set[concurrent.futures.Future[None]] = set()
+
+    def sync(self) -> SyncHTTPClient:
+        if self._sync is None:
+            self._sync = httpx.Client(timeout=DEFAULT_TIMEOUT)
+        return self._sync
+
+    def async_(self) -> AsyncHTTPClient:
+        if not self._owns_async:
+            assert self._async is not None
+            return self._async
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async_loop is not loop:
+            self._async = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
+            self._async_loop = loop
+        return self._async
+
+    def close(self) -> None:
+        """Close the clients we own, the async one too (on its own loop if it still runs)."""
+        if self._owns_sync and isinstance(self._sync, httpx.Client):
+            self._sync.close()
+        self._sync = None
+        client, loop = self._take_owned_async()
+        if client is None or loop is None or loop.is_closed():
+            return
+        if loop.is_running():
+            future = asyncio.run_coroutine_threadsafe(client.aclose(), loop)
+            self._closing.add(future)
+            future.add_done_callback(self._closing.discard)
+        else:
+            loop.run_until_complete(client.aclose())
+
+    async def aclose(self) -> None:
+        """Close the clients we own; an async one from a finished event loop is let go."""
+        client, loop = self._take_owned_async()
+        if client is not None and loop is asyncio.get_running_loop():
+            await client.aclose()
+        self.close()
+
+    def _take_owned_async(
+        self,
+    ) -> tuple[httpx.AsyncClient | None, asyncio.AbstractEventLoop | None]:
+        if not self._owns_async or not isinstance(self._async, httpx.AsyncClient):
+            return None, None
+        client, loop = self._async, self._async_loop
+        self._async, self._async_loop = None, None
+        return client, loop
+
+
+class Step(enum.Enum):
+    """What the retry loop asks its runner to do."""
+
+    SIGN = "sign"
+    SEND = "send"
+    SLEEP = "sleep"
+    READ = "read"
+    CLOSE = "close"
+
+
+Plan = Generator[tuple[Step, Any], Any, httpx.Response]
+
+
+class Attempts:
+    """One call, from the first attempt to a response worth returning or an error."""
+
+    def __init__(
+        self,
+        build: Callable[[], httpx.Request],
+        *,
+        context: RequestContext,
+        hooks: pluggy.PluginManager,
+        retry_config: RetryConfig | None,
+        stream: bool,
+        logger: _logging.Logger | None,
+    ) -> None:
+        self._build = build
+        self._context = context
+        self._hooks = hooks.hook
+        self._retry_config = retry_config
+        self._stream = stream
+        self._logger = logger
+        self.retries = 0
+
+    def plan(self) -> Plan:
+        """The steps of the call; raises the typed error once all attempts are spent."""
+        try:
+            return (yield from self._attempt_until_done())
+        except MistralError as error:
+            if self._hooks.mistral_after_error.get_hookimpls():
+                self._hooks.mistral_after_error(error=error, context=self._context)
+            raise
+
+    def _attempt_until_done(self) -> Plan:
+        retry = self._retry_config.start() if self._retry_config is not None else None
+        context = self._context
+        while True:
+            request = self._build()
+            if self._hooks.mistral_before_request.get_hookimpls():
+                request = (
+                    self._hooks.mistral_before_request(request=request, context=context) or request
+                )
+            yield Step.SIGN, request
+            if self._logger is not None:
+                _logging.log_request(self._logger, request)
+            started = time.monotonic()
+            try:
+                response: httpx.Response = yield Step.SEND, request
+            except httpx.TransportError as exc:
+                if retry is None or not retry.should_retry_connection_error():
+                    raise connection_error(exc) from exc
+                delay = retry.next_delay()
+                if delay is None:
+                    raise connection_error(exc) from exc
+            else:
+                if self._hooks.mistral_after_response.get_hookimpls():
+                    response = (
+                        self._hooks.mistral_after_response(response=response, context=context)
+                        or response
+                    )
+                if self._logger is not None:
+                    _logging.log_response(self._logger, response, time.monotonic() - started)
+                if not response.is_error:
+                    return response
+                delay = None
+                if retry is not None and retry.should_retry_status(response.status_code):
+                    delay = retry.next_delay(response.headers)
+                if delay is None:
+                    yield from self._read_body(response)
+                    raise error_from_response(response)
+                with contextlib.suppress(httpx.TransportError):  # it is being let go anyway
+                    yield Step.CLOSE, response
+            yield Step.SLEEP, delay
+            self.retries += 1
+            context = _next_attempt(context)
+
+    def _read_body(self, response: httpx.Response) -> Generator[tuple[Step, Any], Any, None]:
+        if not self._stream:
+            return
+        try:
+            yield Step.READ, response
+        except httpx.TransportError as exc:
+            raise connection_error(exc) from exc
+
+
+def _next_attempt(context: RequestContext) -> RequestContext:
+    from attrs import evolve
+
+    return evolve(context, attempt=context.attempt + 1)
+
+
+def run_sync(plan: Plan, http: SyncHTTPClient, auth: Auth, *, stream: bool) -> httpx.Response:
+    """Carry out a plan with blocking I/O."""
+    result: Any = None
+    failure: BaseException | None = None
+    while True:
+        try:
+            step, subject = plan.send(result) if failure is None else plan.throw(failure)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        result, failure = None, None
+        try:
+            if step is Step.SEND:
+                result = http.send(subject, stream=stream)
+            elif step is Step.SIGN:
+                auth.sign(subject)
+            elif step is Step.SLEEP:
+                sleep(subject)
+            elif step is Step.READ:
+                subject.read()
+            else:
+                subject.close()
+        except Exception as exc:  # the plan decides what becomes of it
+            failure = exc
+
+
+async def run_async(
+    plan: Plan, http: AsyncHTTPClient, auth: Auth, *, stream: bool
+) -> httpx.Response:
+    """Carry out a plan with awaitable I/O."""
+    result: Any = None
+    failure: BaseException | None = None
+    while True:
+        try:
+            step, subject = plan.send(result) if failure is None else plan.throw(failure)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        result, failure = None, None
+        try:
+            if step is Step.SEND:
+                result = await http.send(subject, stream=stream)
+            elif step is Step.SIGN:
+                await auth.async_sign(subject)
+            elif step is Step.SLEEP:
+                await async_sleep(subject)
+            elif step is Step.READ:
+                await subject.aread()
+            else:
+                await subject.aclose()
+        except Exception as exc:  # the plan decides what becomes of it
+            failure = exc
+
+
+def merge_headers(*layers: Mapping[str, str] | None) -> dict[str, str]:
+    """Later layers win; header names are compared without case."""
+    merged: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for layer in layers:
+        for name, value in (layer or {}).items():
+            key = name.lower()
+            merged.pop(names.get(key, name), None)
+            names[key] = name
+            merged[name] = value
+    return merged

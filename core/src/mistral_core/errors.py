@@ -1,0 +1,194 @@
+"""One hierarchy for everything that can go wrong in a call.
+
+``MistralError`` is the root. ``APIError`` means the server answered with an error (or
+an error event in a stream) and carries the status, the server's message, the body, the
+headers and the request id. ``APIConnectionError`` means no usable answer came at all.
+Messages never contain the API key: they are built from the response, never the request.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    from .models import HTTPInfo
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "HTTPValidationError",
+    "InternalServerError",
+    "MistralError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "SDKError",
+    "StreamError",
+    "connection_error",
+    "error_from_response",
+]
+
+_BODY_PREVIEW = 500
+
+
+class MistralError(Exception):
+    """Base of every error this client raises."""
+
+
+class APIError(MistralError):
+    """The server answered with an error status (or sent an error event in a stream)."""
+
+    def __init__(self, message: str, response: httpx.Response, body: Any = None) -> None:
+        self.message = message
+        self.response = response
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.body = body
+        """The parsed JSON body, or its text when it is not JSON."""
+        super().__init__(self._summary())
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's ``x-request-id``: quote it when you report a problem."""
+        request_id: str | None = self.headers.get("x-request-id")
+        return request_id
+
+    def _summary(self) -> str:
+        summary = f"{self.status_code} {self.message}"
+        if self.request_id:
+            summary += f" (request id: {self.request_id})"
+        return summary
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r})"
+
+
+SDKError = APIError
+"""The name users of the official ``mistralai`` SDK catch."""
+
+
+class BadRequestError(APIError):
+    """400: the request is malformed."""
+
+
+class AuthenticationError(APIError):
+    """401: the API key is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the key may not use this model or endpoint."""
+
+
+class NotFoundError(APIError):
+    """404: no such model, file or endpoint."""
+
+
+class ConflictError(APIError):
+    """409: the resource is not in a state that allows this."""
+
+
+class HTTPValidationError(APIError):
+    """422: the server rejected the request's fields; :attr:`detail` says which."""
+
+    @property
+    def detail(self) -> list[Any]:
+        """The server's validation errors, parsed (``loc``, ``msg``, ``type`` each)."""
+        detail = self.body.get("detail") if isinstance(self.body, dict) else None
+        return detail if isinstance(detail, list) else []
+
+
+class RateLimitError(APIError):
+    """429: too many requests or tokens; retried by default, honouring ``Retry-After``."""
+
+
+class InternalServerError(APIError):
+    """5xx: the server failed; retried by default for 500, 502, 503 and 504."""
+
+
+class StreamError(APIError):
+    """The server reported an error inside a stream that had started fine."""
+
+
+class APIConnectionError(MistralError):
+    """No answer came: the connection failed, broke, or the stream was cut."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The server did not answer within the timeout."""
+
+
+class ResponseValidationError(MistralError):
+    """The server answered with success, but with a body this client cannot read."""
+
+    def __init__(self, message: str, info: HTTPInfo | None = None) -> None:
+        self.info = info
+        super().__init__(message)
+
+
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: HTTPValidationError,
+    429: RateLimitError,
+}
+
+
+def error_from_response(response: httpx.Response) -> APIError:
+    """The typed error for an error response whose body has been read."""
+    body = parse_error_body(response.content)
+    error_class = _BY_STATUS.get(response.status_code) or (
+        InternalServerError if response.status_code >= 500 else APIError
+    )
+    return error_class(server_message(body, response.reason_phrase), response, body)
+
+
+def connection_error(exc: httpx.TransportError, during: str = "") -> APIConnectionError:
+    """Our error for an httpx transport failure (the original stays as ``__cause__``)."""
+    detail = str(exc) or type(exc).__name__
+    where = f" {during}" if during else ""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"timed out{where}: {detail}")
+    return APIConnectionError(f"connection failed{where}: {detail}")
+
+
+def parse_error_body(content: bytes) -> Any:
+    """The JSON of an error body; its text when it is not JSON (or cut short)."""
+    text = content.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def server_message(body: Any, fallback: str) -> str:
+    """The most useful human message in an error body, whatever shape the server used."""
+    if isinstance(body, dict):
+        for key in ("message", "detail", "error"):
+            value = body.get(key)
+            if isinstance(value, dict):
+                value = value.get("message", value)
+            if value:
+                return value if isinstance(value, str) else _one_line(value)
+        return _one_line(body)
+    if isinstance(body, str) and body.strip():
+        return _preview(body.strip())
+    return fallback or "(empty body)"
+
+
+def _one_line(value: Any) -> str:
+    return _preview(json.dumps(value, ensure_ascii=False))
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= _BODY_PREVIEW else text[:_BODY_PREVIEW] + "…"

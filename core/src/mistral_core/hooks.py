@@ -1,0 +1,82 @@
+"""The hook contracts (pluggy project ``mistral``): what a plugin can see and change.
+
+A plugin is any object or module with functions named after these specs and marked with
+:data:`hookimpl`. Register one on a single client with ``Mistral(plugins=[obj])``, or for
+every client in the process with an entry point in the ``mistral.plugins`` group.
+Implementations may take only the arguments they need, as pluggy allows.
+
+Hooks run for every attempt, retries included; with no plugin registered they cost
+nothing but a check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pluggy
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ._client import Mistral
+    from .errors import MistralError
+
+__all__ = ["PROJECT", "RequestContext", "hookimpl", "hookspec"]
+
+PROJECT = "mistral"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@attrs.frozen
+class RequestContext:
+    """What a hook knows about the call in progress."""
+
+    client: Mistral
+    operation_id: str
+    """The spec's ``operationId`` of the call (``chat_completion_v1_chat_completions_post``)."""
+    stream: bool
+    """Whether the call asked for a server-sent event stream."""
+    attempt: int = 1
+    """1 for the first try, 2 for the first retry, ..."""
+
+
+@hookspec
+def mistral_client_init(client: Mistral) -> None:
+    """A client was created. Called once per client, before any request."""
+
+
+@hookspec(firstresult=True)
+def mistral_before_request(request: httpx.Request, context: RequestContext) -> httpx.Request | None:
+    """A request is about to be signed and sent.
+
+    Change it in place (``request.headers[...] = ...``) and return ``None``, or return a
+    new request to send instead; the first plugin that returns one ends the hook.
+    """
+
+
+@hookspec(firstresult=True)
+def mistral_after_response(
+    response: httpx.Response, context: RequestContext
+) -> httpx.Response | None:
+    """A response arrived (any status, before it is checked or retried).
+
+    The body of a streamed response is not read yet. Return a response to use instead;
+    the first plugin that returns one ends the hook.
+    """
+
+
+@hookspec
+def mistral_after_error(error: MistralError, context: RequestContext) -> None:
+    """A call failed with ``error``, which is raised after this hook (once per call)."""
+
+
+@hookspec
+def mistral_resources() -> Mapping[str, Any] | None:
+    """Resource groups this plugin adds: ``{"chat": ChatClass, "beta.agents": ...}``.
+
+    The same contract as the ``mistral.resources`` entry points, for plugins passed to
+    one client; a group given here wins over an installed one of the same path.
+    """

@@ -1,0 +1,167 @@
+"""Server-sent event streams as iterators of typed events.
+
+:class:`EventStream` and :class:`AsyncEventStream` read the response as it arrives, decode
+it with :class:`SSEDecoder` (the WHATWG rules), and give one parsed item per event. They
+stop at ``data: [DONE]``, raise :class:`~mistral_core.errors.StreamError` for an error
+event, and release the connection when the stream ends, fails, is closed, is left as a
+context manager, or when a ``for`` loop over it is left early.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+from . import serde
+from ._sse_decoder import ServerSentEvent, SSEDecoder
+from .errors import (
+    APIConnectionError,
+    ResponseValidationError,
+    StreamError,
+    connection_error,
+    parse_error_body,
+    server_message,
+)
+from .models import HTTPInfo
+
+__all__ = ["AsyncEventStream", "EventStream", "SSEDecoder", "ServerSentEvent"]
+
+T = TypeVar("T")
+Parse = Callable[[Any], T]
+"""Turns the JSON of one event's data into the item the stream yields."""
+
+DONE = "[DONE]"
+
+
+class _StreamBase(Generic[T]):
+    def __init__(self, response: httpx.Response, parse: Parse[T], info: HTTPInfo) -> None:
+        self.response = response
+        self.http = info
+        """The HTTP exchange that opened the stream (status, headers, request id)."""
+        self._parse = parse
+        self._decoder = SSEDecoder()
+        self._closed = False
+        self._finished = False
+
+    def _item(self, event: ServerSentEvent) -> T:
+        """The parsed item of an event; raises for an error event or unreadable data."""
+        if event.event == "error":
+            body = parse_error_body(event.data.encode())
+            raise StreamError(server_message(body, "error event"), self.response, body)
+        try:
+            payload = serde.loads(event.data)
+        except ValueError as exc:
+            raise ResponseValidationError(
+                f"stream event is not JSON ({exc}): {event.data[:200]!r}", self.http
+            ) from None
+        if isinstance(payload, dict) and payload.get("object") == "error":
+            raise StreamError(server_message(payload, "error event"), self.response, payload)
+        try:
+            return self._parse(payload)
+        except Exception as exc:
+            raise ResponseValidationError(
+                f"stream event does not match the expected schema: {exc}", self.http
+            ) from None
+
+    def _check_complete(self) -> None:
+        if not self._finished and self._decoder.has_pending:
+            raise APIConnectionError("the stream ended in the middle of an event")
+
+    def _items_of(self, events: list[ServerSentEvent]) -> Iterator[T]:
+        for event in events:
+            if event.data == DONE:
+                self._finished = True
+                return
+            yield self._item(event)
+
+
+class EventStream(_StreamBase[T]):
+    """A blocking stream of events; use it in a ``with`` block or a ``for`` loop."""
+
+    def __init__(self, response: httpx.Response, parse: Parse[T], info: HTTPInfo) -> None:
+        super().__init__(response, parse, info)
+        self._items = self._read()
+
+    def __iter__(self) -> Iterator[T]:
+        try:
+            yield from self._items
+        finally:
+            self.close()
+
+    def __next__(self) -> T:
+        return next(self._items)
+
+    def __enter__(self) -> EventStream[T]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the connection; the rest of the stream is not read."""
+        self._closed = True
+        self.response.close()
+
+    def _read(self) -> Iterator[T]:
+        try:
+            for chunk in self.response.iter_bytes():
+                yield from self._items_of(self._decoder.feed(chunk))
+                if self._finished:
+                    return
+            yield from self._items_of(self._decoder.flush())
+            self._check_complete()
+        except httpx.TransportError as exc:
+            if not self._closed:
+                raise connection_error(exc, "while streaming") from exc
+        finally:
+            self.close()
+
+
+class AsyncEventStream(_StreamBase[T]):
+    """An asynchronous stream of events; use it in ``async with`` or ``async for``."""
+
+    def __init__(self, response: httpx.Response, parse: Parse[T], info: HTTPInfo) -> None:
+        super().__init__(response, parse, info)
+        self._items = self._read()
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._guarded()
+
+    async def __anext__(self) -> T:
+        return await self._items.__anext__()
+
+    async def __aenter__(self) -> AsyncEventStream[T]:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Release the connection; the rest of the stream is not read."""
+        self._closed = True
+        await self.response.aclose()
+
+    async def _guarded(self) -> AsyncIterator[T]:
+        try:
+            async for item in self._items:
+                yield item
+        finally:
+            await self.aclose()
+
+    async def _read(self) -> AsyncIterator[T]:
+        try:
+            async for chunk in self.response.aiter_bytes():
+                for item in self._items_of(self._decoder.feed(chunk)):
+                    yield item
+                if self._finished:
+                    return
+            for item in self._items_of(self._decoder.flush()):
+                yield item
+            self._check_complete()
+        except httpx.TransportError as exc:
+            if not self._closed:
+                raise connection_error(exc, "while streaming") from exc
+        finally:
+            await self.aclose()

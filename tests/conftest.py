@@ -1,0 +1,44 @@
+"""Fixtures shared by every test: a fake API (respx), a client, and no real waiting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import respx
+
+from mistral_core import Mistral, _transport
+
+from .payloads import API_KEY, BASE_URL
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    """The fake Mistral API: add routes with ``api.post(CHAT_PATH).respond(...)``."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits between retries, recorded instead of slept (sync and async)."""
+    waited: list[float] = []
+
+    async def async_sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    monkeypatch.setattr(_transport, "sleep", waited.append)
+    monkeypatch.setattr(_transport, "async_sleep", async_sleep)
+    return waited
+
+
+@pytest.fixture
+def client(api: respx.MockRouter, sleeps: list[float]) -> Iterator[Mistral]:
+    """A client of the fake API, closed after the test."""
+    with Mistral(api_key=API_KEY) as mistral:
+        yield mistral
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

@@ -1,0 +1,69 @@
+"""Set up the development environment and run the project's two jobs.
+
+    python3 tools/dev.py quickstart   # install the client and run examples/quickstart.py
+    python3 tools/dev.py test         # install everything, lint, type-check, run the tests
+
+Both create (once) a virtual environment in .venv and install the distributions of this
+repository into it in editable mode; only Python 3.10+ and pip are needed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+DISTRIBUTIONS = ["core", "plugins/resources/chat"]
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+
+
+def main(argv: list[str]) -> int:
+    job = argv[0] if argv else ""
+    if job not in ("quickstart", "test"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    python = ensure_venv(with_dev_tools=job == "test")
+    if job == "quickstart":
+        return run([python, str(ROOT / "examples" / "quickstart.py")])
+    return run_checks(python, argv[1:])
+
+
+def ensure_venv(*, with_dev_tools: bool) -> str:
+    """The venv's python, with the distributions (and the dev tools) installed."""
+    if not (BIN / "python").exists() and not (BIN / "python.exe").exists():
+        venv.create(VENV, with_pip=True)
+    python = str(BIN / "python")
+    editable = [arg for dist in DISTRIBUTIONS for arg in ("-e", str(ROOT / dist))]
+    dev = ["-r", str(ROOT / "requirements-dev.txt")] if with_dev_tools else []
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    if run([*pip, *editable, *dev]) != 0:
+        sys.exit("pip install failed")
+    return python
+
+
+def run_checks(python: str, pytest_args: list[str]) -> int:
+    """Lint, type-check and test; every step runs, and any failure fails the job."""
+    steps = [
+        [python, "-m", "ruff", "check", "."],
+        [python, "-m", "ruff", "format", "--check", "."],
+        [python, "-m", "mypy"],
+        [python, "-m", "pytest", *pytest_args],
+    ]
+    failed = [" ".join(step[2:4]) for step in steps if run(step) != 0]
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run(command: list[str]) -> int:
+    print("+", " ".join(command), flush=True)
+    return subprocess.call(command, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
