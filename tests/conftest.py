@@ -8,8 +8,7 @@ import pytest
 import respx
 
 from mistral_core import Mistral, _transport
-
-from .payloads import API_KEY, BASE_URL
+from tests.payloads import API_KEY, BASE_URL
 
 
 @pytest.fixture

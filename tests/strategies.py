@@ -42,7 +42,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-MAX_LIST = 3
+MAX_LIST = 2
 """Lists and dicts drawn have at most this many items (nesting multiplies sizes)."""
 
 # --------------------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ def _ints() -> st.SearchStrategy[int]:
 
 
 def _texts() -> st.SearchStrategy[str]:
-    return st.text(max_size=12)
+    return st.text(max_size=8)
 
 
 json_scalars: st.SearchStrategy[Any] = st.one_of(
@@ -73,7 +73,7 @@ json_values: st.SearchStrategy[Any] = st.recursive(
         st.lists(children, max_size=MAX_LIST),
         st.dictionaries(st.text(max_size=6), children, max_size=MAX_LIST),
     ),
-    max_leaves=6,
+    max_leaves=4,
 )
 """Any JSON value (small)."""
 
@@ -249,7 +249,7 @@ def models(cls: type[T], *, fixed: tuple[str, ...] = ()) -> st.SearchStrategy[T]
     def build() -> st.SearchStrategy[T]:
         hints = typing.get_type_hints(cls, include_extras=True)
         kwargs: dict[str, st.SearchStrategy[Any]] = {}
-        for a in attrs.fields(cls):
+        for a in attrs.fields(typing.cast(Any, cls)):
             if not a.init:
                 continue
             if a.name in fixed:

@@ -36,8 +36,12 @@ UNION_VARIANTS = [
 FAST = settings(
     max_examples=50,
     deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+SMALLER = settings(FAST, max_examples=25)
+"""For the properties of one field or one union (the models around them are covered by FAST)."""
 
 EXTRA_KEY = "field_added_by_a_later_api_version"
 
@@ -118,41 +122,40 @@ def test_every_enum_is_used_by_a_field() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Every model
+# Every model: one generated instance goes through every property (drawing is what costs)
 
 
-@pytest.mark.parametrize("cls", MODELS, ids=name_of)
-@FAST
-@given(data=st.data())
-def test_model_round_trips(cls: type, data: st.DataObject) -> None:
-    x = data.draw(strategies.models(cls))
+def check_round_trip(x: Any, cls: type) -> None:
+    """Read back what was written, as Python values and through JSON text."""
     raw = converter.unstructure(x)
     assert_written_as_set(x, raw)
     assert converter.structure(raw, cls) == x
-    assert converter.structure(json.loads(json.dumps(raw)), cls) == x
+    assert converter.structure(json_round_trip(raw), cls) == x
 
 
-@pytest.mark.parametrize("cls", MODELS, ids=name_of)
-@FAST
-@given(data=st.data())
-def test_dict_input_equals_model_input(cls: type, data: st.DataObject) -> None:
-    x = data.draw(strategies.models(cls))
+def check_dict_input_equals_model_input(x: Any, cls: type) -> None:
+    """A caller's dict and the model it describes send the same JSON."""
     raw = converter.unstructure(x)
-    sent = serde.to_request_json(x, cls)  # type: ignore[arg-type]
+    sent = serde.to_request_json(x, cls)
     assert serde.to_request_json(raw, cls) == sent
     assert serde.to_request_json(json_round_trip(raw), cls) == sent
     assert sent == raw
 
 
-@pytest.mark.parametrize("cls", MODELS, ids=name_of)
-@FAST
-@given(data=st.data(), extra=strategies.json_values)
-def test_unknown_fields_are_ignored_in_responses(
-    cls: type, data: st.DataObject, extra: Any
-) -> None:
-    x = data.draw(strategies.models(cls))
+def check_unknown_fields_are_ignored(x: Any, cls: type, extra: Any) -> None:
+    """A response with a field this client does not know (in every object) still parses."""
     raw = with_extra_keys(x, converter.unstructure(x), extra)
     assert converter.structure(json_round_trip(raw), cls) == x
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=name_of)
+@FAST
+@given(data=st.data())
+def test_model(cls: type, data: st.DataObject) -> None:
+    x = data.draw(strategies.models(cls), label="x")
+    check_round_trip(x, cls)
+    check_dict_input_equals_model_input(x, cls)
+    check_unknown_fields_are_ignored(x, cls, data.draw(strategies.json_values, label="extra"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,10 +165,10 @@ def test_unknown_fields_are_ignored_in_responses(
 @pytest.mark.parametrize("enum", ENUMS, ids=name_of)
 def test_known_enum_values_structure_to_members(enum: type[OpenEnum]) -> None:
     for member in enum:
-        assert converter.structure(member.value, enum) is member
-        assert serde.request_converter.structure(member.value, enum) is member
-        assert converter.unstructure(member) == member.value
-        assert type(converter.unstructure(member)) is str
+        for conv in (converter, serde.request_converter):
+            assert conv.structure(member.value, enum) is member
+            assert conv.unstructure(member) == member.value
+            assert type(conv.unstructure(member)) is str
 
 
 @pytest.mark.parametrize(
@@ -173,28 +176,32 @@ def test_known_enum_values_structure_to_members(enum: type[OpenEnum]) -> None:
     ENUM_FIELDS,
     ids=[f"{e.__name__}-{c.__name__}.{f}" for e, c, f in ENUM_FIELDS],
 )
-@FAST
+@SMALLER
 @given(data=st.data())
 def test_enum_field_keeps_any_string(
     enum: type[OpenEnum], cls: type, field: str, data: st.DataObject
 ) -> None:
     value = data.draw(strategies.open_enum_values(enum) | st.text(), label="value")
     plain = str(value.value if isinstance(value, OpenEnum) else value)
-    x = attrs.evolve(data.draw(strategies.models(cls)), **{attrs.fields_dict(cls)[field].alias: value})
-    name = json_name(attrs.fields_dict(cls)[field])
+    attribute = attrs.fields_dict(cls)[field]
+    x = attrs.evolve(data.draw(strategies.models(cls)), **{str(attribute.alias): value})
+    name = json_name(attribute)
 
     raw = converter.unstructure(x)
     assert raw[name] == plain
     assert type(raw[name]) is str
-    parsed = getattr(converter.structure(json_round_trip(raw), cls), field)
-    if plain in enum._value2member_map_:
-        assert parsed is enum(plain)
-    else:
-        assert type(parsed) is str
+    for parsed in (
+        getattr(converter.structure(json_round_trip(raw), cls), field),
+        getattr(serde.request_converter.structure(json_round_trip(raw), cls), field),
+    ):
         assert parsed == plain
+        if plain in enum._value2member_map_:
+            assert parsed is enum(plain)
+        else:
+            assert type(parsed) is str
     assert converter.unstructure(converter.structure(raw, cls))[name] == plain
     assert serde.to_request_json(raw, cls)[name] == plain
-    assert serde.to_request_json(x, cls)[name] == plain  # type: ignore[arg-type]
+    assert serde.to_request_json(x, cls)[name] == plain
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,7 +211,7 @@ def test_enum_field_keeps_any_string(
 @pytest.mark.parametrize(
     ("name", "variant"), UNION_VARIANTS, ids=[f"{n}-{v.__name__}" for n, v in UNION_VARIANTS]
 )
-@FAST
+@SMALLER
 @given(data=st.data())
 def test_known_variant_round_trips(name: str, variant: type, data: st.DataObject) -> None:
     union = UNIONS[name]
@@ -220,11 +227,11 @@ def test_known_variant_round_trips(name: str, variant: type, data: st.DataObject
         assert type(parsed) is variant
         assert parsed == x
     assert serde.to_request_json(raw, union) == raw
-    assert serde.to_request_json(x, union) == raw  # type: ignore[arg-type]
+    assert serde.to_request_json(x, union) == raw
 
 
 @pytest.mark.parametrize("name", list(UNIONS))
-@FAST
+@SMALLER
 @given(data=st.data())
 def test_unknown_variant_is_kept_raw(name: str, data: st.DataObject) -> None:
     union = UNIONS[name]
@@ -242,6 +249,13 @@ def test_unknown_variant_is_kept_raw(name: str, data: st.DataObject) -> None:
     assert serde.to_request_json(raw, union) == raw
     assert serde.to_request_json(unknown, union) == raw  # type: ignore[arg-type]
     assert unknown.raw == raw  # nothing was changed in place
+
+
+@pytest.mark.parametrize("tag", [["text"], {"kind": "text"}, 1, None, True])
+def test_unknown_variant_with_a_non_string_tag_is_kept_raw(tag: Any) -> None:
+    raw = {"type": tag, "text": "hi"}
+    parsed: Any = converter.structure(raw, chat.ContentChunk)  # type: ignore[arg-type]
+    assert parsed == UnknownVariant(raw)
 
 
 def test_unknown_message_inside_a_request_is_sent_unchanged() -> None:
@@ -387,20 +401,20 @@ def test_stream_chunks_parse() -> None:
 
 def test_responses_with_unknown_fields_everywhere_parse() -> None:
     def spread(value: Any) -> Any:
+        """An unknown key in every object, but raw JSON (arguments, unknown chunks) left alone."""
         if isinstance(value, dict):
-            return {**{k: spread(v) for k, v in value.items()}, EXTRA_KEY: {"nested": [1]}}
+            if value.get("type") == "hologram":
+                return value
+            out = {k: v if k == "arguments" else spread(v) for k, v in value.items()}
+            return {**out, EXTRA_KEY: {"nested": [1, {"deeper": None}]}}
         if isinstance(value, list):
             return [spread(v) for v in value]
         return value
 
     response = json.loads(CHAT_COMPLETION)
-    parsed = converter.structure(spread(response), chat.ChatCompletionResponse)
-    expected = converter.structure(response, chat.ChatCompletionResponse)
-    # the unknown chunk keeps what it came with, extra key included: it is raw JSON
-    hologram = parsed.choices[1].message.content[2]  # type: ignore[union-attr, index]
-    assert hologram == UnknownVariant({"type": "hologram", "frames": 3, EXTRA_KEY: {"nested": [1]}})
-    parsed.choices[1].message.content[2] = expected.choices[1].message.content[2]  # type: ignore[union-attr, index]
-    assert parsed == expected
+    assert converter.structure(
+        spread(response), chat.ChatCompletionResponse
+    ) == converter.structure(response, chat.ChatCompletionResponse)
     for text in STREAM_CHUNKS:
         chunk = json.loads(text)
         assert converter.structure(spread(chunk), chat.CompletionChunk) == converter.structure(
@@ -411,14 +425,23 @@ def test_responses_with_unknown_fields_everywhere_parse() -> None:
 def test_validation_error_parses() -> None:
     body = {
         "detail": [
-            {"loc": ["body", "messages", 0], "msg": "Field required", "type": "missing",
-             "input": None, "ctx": {"limit": 3}, "url": "https://errors.pydantic.dev/missing"}
+            {
+                "loc": ["body", "messages", 0],
+                "msg": "Field required",
+                "type": "missing",
+                "input": None,
+                "ctx": {"limit": 3},
+                "url": "https://errors.pydantic.dev/missing",
+            }
         ]
     }
     parsed = converter.structure(body, chat.HTTPValidationError)
     assert parsed.detail == [
         chat.ValidationError(
-            loc=["body", "messages", 0], msg="Field required", type="missing", input=None,
+            loc=["body", "messages", 0],
+            msg="Field required",
+            type="missing",
+            input=None,
             ctx={"limit": 3},
         )
     ]

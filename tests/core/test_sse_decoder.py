@@ -301,8 +301,12 @@ def test_value_without_space_after_colon() -> None:
 
 
 def test_only_one_leading_space_is_stripped() -> None:
-    events, _ = decode([b"event:  tick\ndata:  x \n\n"])
-    assert events == [ServerSentEvent(" tick", " x ")]
+    events, _ = decode([b"event:  tick\ndata:  x \n\n", b"data:  y\n\n", b"id:  1\ndata:\tz\n\n"])
+    assert events == [
+        ServerSentEvent(" tick", " x "),
+        ServerSentEvent("message", " y", None),
+        ServerSentEvent("message", "\tz", " 1"),
+    ]
 
 
 def test_value_may_contain_colons() -> None:
@@ -378,8 +382,8 @@ def test_retry_that_is_not_all_ascii_digits_is_ignored(value: bytes) -> None:
 
 
 def test_retry_only_block_is_carried_to_the_next_event() -> None:
-    events, decoder = decode([b"retry: 3000\n\n", b"data: a\n\n"])
-    assert events == [ServerSentEvent(data="a", retry=3000)]
+    events, decoder = decode([b"retry: 3000\n\n", b"data: a\n\ndata: b\n\n"])
+    assert events == [ServerSentEvent(data="a", retry=3000), ServerSentEvent(data="b")]
     assert decoder.retry == 3000
 
 

@@ -15,6 +15,7 @@ from .errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    FieldError,
     HTTPValidationError,
     InternalServerError,
     MistralError,
@@ -30,7 +31,6 @@ from .models import UNSET, HTTPInfo, Model, OpenEnum, Tagged, UnknownVariant, Un
 from .plugins import MissingResourceError
 from .resource import Resource
 from .retry import BackoffStrategy, RetryConfig
-from .serde import FieldError
 from .sse import AsyncEventStream, EventStream
 
 __all__ = [

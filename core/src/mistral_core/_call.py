@@ -6,15 +6,17 @@ for each attempt, and turns the final response into a model or an event stream.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
 import attrs
 import httpx
 
-from . import serde
+from . import _json
 from ._transport import Attempts, merge_headers
 from ._version import __version__
 from .errors import ResponseValidationError
@@ -37,18 +39,34 @@ DEPRECATION_HEADER = "x-model-deprecation-timestamp"
 
 @attrs.frozen
 class Operation(Generic[R, E]):
-    """An API operation as the spec describes it: what is sent where, and what comes back."""
+    """An API operation as the spec describes it: what is sent where, and what comes back.
+
+    Models are named, not imported: ``models`` is the module that defines them, imported
+    on the first call, so that mounting a resource group costs next to nothing.
+    ``R`` is the type of the parsed JSON response, ``E`` of one streamed event.
+    """
 
     id: str
     """The spec's ``operationId``; counted by the coverage test, seen by hooks."""
     method: str
     path: str
-    body: type | None = None
-    """The model the JSON body is checked against."""
-    returns: type[R] | None = None
-    """The model of a JSON response."""
-    events: type[E] | None = None
-    """The model of one server-sent event (its JSON ``data`` as the ``data`` field)."""
+    models: str = ""
+    """The module of the models named below (``"mistral_plugin_chat.models"``)."""
+    body: str = ""
+    """The model the JSON body is checked against; none: sent as given."""
+    returns: str = ""
+    """The model of a JSON response; none: the JSON is returned as parsed."""
+    events: str = ""
+    """The model of one server-sent event, whose ``data`` field takes the event's JSON."""
+
+    def model(self, name: str) -> Any:
+        """The model class called ``name`` in :attr:`models` (``None`` for no name)."""
+        return _model(self.models, name) if name else None
+
+
+@functools.cache
+def _model(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(module), name)
 
 
 class CallOptions(TypedDict, total=False):
@@ -93,7 +111,7 @@ class PreparedCall(Generic[R, E]):
         self.operation = operation
         self.stream = stream
         self.json = _request_json(operation, body, options.get("extra_body"))
-        self.content = serde.dumps(self.json) if self.json is not None else None
+        self.content = _json.dumps(self.json) if self.json is not None else None
         self.url = (options.get("server_url") or config.server_url).rstrip("/") + operation.path
         self.params = options.get("extra_query")
         self.headers = merge_headers(
@@ -131,22 +149,24 @@ class PreparedCall(Generic[R, E]):
 
     def result(self, response: httpx.Response, retries: int) -> R:
         """The parsed model of a successful JSON response."""
+        from . import serde
+
         info = self._info(response, retries)
-        returns = self.operation.returns
-        assert returns is not None, f"{self.operation.id} returns no JSON"
         try:
-            payload = serde.loads(response.content)
+            payload = _json.loads(response.content)
         except ValueError as exc:
             kind = response.headers.get("content-type", "no content type")
             raise ResponseValidationError(
                 f"{self.operation.id}: the response is not JSON ({kind}; {exc})", info
             ) from None
+        returns = self.operation.model(self.operation.returns)
+        if returns is None:
+            return payload  # type: ignore[no-any-return]
         try:
-            result: Any = serde.converter.structure(payload, returns)
-        except Exception as exc:
+            result: Any = serde.read(payload, returns)
+        except ValueError as exc:
             raise ResponseValidationError(
-                f"{self.operation.id}: the response does not match {returns.__name__}: "
-                + "; ".join(serde.describe_problems(exc)),
+                f"{self.operation.id}: the response does not match {returns.__name__}: {exc}",
                 info,
             ) from None
         if isinstance(result, Model):
@@ -154,15 +174,19 @@ class PreparedCall(Generic[R, E]):
         return result  # type: ignore[no-any-return]
 
     def event_stream(self, response: httpx.Response, retries: int) -> EventStream[E]:
-        return EventStream(response, self._parse_event, self._info(response, retries))
+        return EventStream(response, self._event_parser(), self._info(response, retries))
 
     def async_event_stream(self, response: httpx.Response, retries: int) -> AsyncEventStream[E]:
-        return AsyncEventStream(response, self._parse_event, self._info(response, retries))
+        return AsyncEventStream(response, self._event_parser(), self._info(response, retries))
 
-    def _parse_event(self, data: Any) -> E:
-        events = self.operation.events
-        assert events is not None, f"{self.operation.id} has no event stream"
-        return serde.converter.structure({"data": data}, events)
+    def _event_parser(self) -> Callable[[Any], E]:
+        """Turns an event's JSON into the operation's event model (``data`` holds the JSON)."""
+        from . import serde
+
+        events = self.operation.model(self.operation.events)
+        if events is None:
+            return lambda data: data
+        return lambda data: serde.read({"data": data}, events)
 
     def _info(self, response: httpx.Response, retries: int) -> HTTPInfo:
         deprecation = response.headers.get(DEPRECATION_HEADER)
@@ -178,8 +202,11 @@ def _request_json(
 ) -> Any:
     if body is None:
         return dict(extra_body) if extra_body else None
+    from . import serde
+
     fields = {name: value for name, value in body.items() if value is not UNSET}
-    json = serde.to_request_json(fields, operation.body) if operation.body else fields
+    model = operation.model(operation.body)
+    json = serde.to_request_json(fields, model) if model is not None else fields
     return {**json, **extra_body} if extra_body else json
 
 

@@ -6,14 +6,18 @@ Nothing here runs when no logger is set.
 
 from __future__ import annotations
 
-import logging
 import os
+from typing import TYPE_CHECKING
 
 import httpx
 
+if TYPE_CHECKING:
+    import logging
+
 __all__ = ["Logger", "default_logger", "log_request", "log_response", "redacted_headers"]
 
-Logger = logging.Logger | logging.LoggerAdapter  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    Logger = logging.Logger | logging.LoggerAdapter[logging.Logger]
 
 DEBUG_ENV = "MISTRAL_DEBUG"
 SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key", "proxy-authorization"})
@@ -24,6 +28,7 @@ def default_logger() -> logging.Logger | None:
     """A stderr logger at DEBUG level when ``MISTRAL_DEBUG`` is set to a true value."""
     if os.environ.get(DEBUG_ENV, "").lower() not in ("1", "true", "yes", "on"):
         return None
+    import logging
     logger = logging.getLogger("mistral_core")
     if not logger.handlers:
         logger.addHandler(logging.StreamHandler())

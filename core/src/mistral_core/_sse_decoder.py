@@ -173,7 +173,6 @@ class SSEDecoder:
                 name, value = _split_field(line)
                 if name == "retry":
                     self._set_retry(value)
-            self._retry = None
         return []
 
     def _process_block(self, block: str, events: list[ServerSentEvent]) -> None:

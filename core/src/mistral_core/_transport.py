@@ -7,8 +7,6 @@ send, sleep, read, close) and receives the results; :func:`run_sync` and
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
 import enum
 import time
@@ -21,6 +19,9 @@ from . import _logging
 from .errors import MistralError, connection_error, error_from_response
 
 if TYPE_CHECKING:
+    import asyncio
+    import concurrent.futures
+
     import pluggy
 
     from .auth import Auth
@@ -33,8 +34,13 @@ DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 """Long enough for a long generation; short to notice an unreachable server."""
 
 sleep = time.sleep
-async_sleep = asyncio.sleep
 """How the runners wait between attempts (module attributes, so tests can skip the wait)."""
+
+
+async def async_sleep(seconds: float) -> None:
+    import asyncio  # only async programs pay for importing asyncio
+
+    await asyncio.sleep(seconds)
 
 
 class SyncHTTPClient(Protocol):
@@ -99,6 +105,8 @@ class HTTPClients:
         if not self._owns_async:
             assert self._async is not None
             return self._async
+        import asyncio
+
         loop = asyncio.get_running_loop()
         if self._async is None or self._async_loop is not loop:
             self._async = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
@@ -114,6 +122,8 @@ class HTTPClients:
         if client is None or loop is None or loop.is_closed():
             return
         if loop.is_running():
+            import asyncio
+
             future = asyncio.run_coroutine_threadsafe(client.aclose(), loop)
             self._closing.add(future)
             future.add_done_callback(self._closing.discard)
@@ -122,6 +132,8 @@ class HTTPClients:
 
     async def aclose(self) -> None:
         """Close the clients we own; an async one from a finished event loop is let go."""
+        import asyncio
+
         client, loop = self._take_owned_async()
         if client is not None and loop is asyncio.get_running_loop():
             await client.aclose()
@@ -182,8 +194,8 @@ class Attempts:
 
     def _attempt_until_done(self) -> Plan:
         retry = self._retry_config.start() if self._retry_config is not None else None
-        context = self._context
         while True:
+            context = self._context
             request = self._build()
             if self._hooks.mistral_before_request.get_hookimpls():
                 request = (
@@ -195,8 +207,9 @@ class Attempts:
             started = time.monotonic()
             try:
                 response: httpx.Response = yield Step.SEND, request
-            except httpx.TransportError as exc:
-                if retry is None or not retry.should_retry_connection_error():
+            except httpx.RequestError as exc:
+                retryable = isinstance(exc, httpx.TransportError)
+                if retry is None or not retryable or not retry.should_retry_connection_error():
                     raise connection_error(exc) from exc
                 delay = retry.next_delay()
                 if delay is None:
@@ -217,18 +230,18 @@ class Attempts:
                 if delay is None:
                     yield from self._read_body(response)
                     raise error_from_response(response)
-                with contextlib.suppress(httpx.TransportError):  # it is being let go anyway
+                with contextlib.suppress(httpx.RequestError):  # it is being let go anyway
                     yield Step.CLOSE, response
             yield Step.SLEEP, delay
             self.retries += 1
-            context = _next_attempt(context)
+            self._context = _next_attempt(context)
 
     def _read_body(self, response: httpx.Response) -> Generator[tuple[Step, Any], Any, None]:
         if not self._stream:
             return
         try:
             yield Step.READ, response
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise connection_error(exc) from exc
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "FieldError",
     "HTTPValidationError",
     "InternalServerError",
     "MistralError",
@@ -114,7 +115,30 @@ class InternalServerError(APIError):
 
 
 class StreamError(APIError):
-    """The server reported an error inside a stream that had started fine."""
+    """The server reported an error inside a stream that had started fine.
+
+    ``status_code`` is the stream's own (usually 200); the server's error code, if it
+    sent one, is in :attr:`code`.
+    """
+
+    @property
+    def code(self) -> Any:
+        return self.body.get("code") if isinstance(self.body, dict) else None
+
+    def _summary(self) -> str:
+        summary = f"error in the stream: {self.message}"
+        if self.code is not None:
+            summary += f" (code {self.code})"
+        if self.request_id:
+            summary += f" (request id: {self.request_id})"
+        return summary
+
+
+class FieldError(MistralError, TypeError):
+    """An argument does not fit the API's schema; raised before anything is sent.
+
+    The message names each offending field by its path, e.g. ``messages[0].content``.
+    """
 
 
 class APIConnectionError(MistralError):
@@ -153,8 +177,12 @@ def error_from_response(response: httpx.Response) -> APIError:
     return error_class(server_message(body, response.reason_phrase), response, body)
 
 
-def connection_error(exc: httpx.TransportError, during: str = "") -> APIConnectionError:
-    """Our error for an httpx transport failure (the original stays as ``__cause__``)."""
+def connection_error(exc: httpx.RequestError, during: str = "") -> APIConnectionError:
+    """Our error for an httpx failure to get a response (the original stays as ``__cause__``).
+
+    That includes a body that cannot be decoded (``httpx.DecodingError``): what arrived
+    is not the response the server sent.
+    """
     detail = str(exc) or type(exc).__name__
     where = f" {during}" if during else ""
     if isinstance(exc, httpx.TimeoutException):
@@ -179,7 +207,7 @@ def server_message(body: Any, fallback: str) -> str:
             if isinstance(value, dict):
                 value = value.get("message", value)
             if value:
-                return value if isinstance(value, str) else _one_line(value)
+                return _preview(value) if isinstance(value, str) else _one_line(value)
         return _one_line(body)
     if isinstance(body, str) and body.strip():
         return _preview(body.strip())

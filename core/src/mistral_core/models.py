@@ -106,6 +106,15 @@ class Model:
     _http: HTTPInfo
 
     @property
-    def http(self) -> HTTPInfo | None:
-        """The HTTP exchange that returned this object, or ``None`` for one built locally."""
-        return getattr(self, "_http", None)
+    def http(self) -> HTTPInfo:
+        """The HTTP exchange that returned this object (status, headers, request id, retries).
+
+        Only the top-level object a call returns has one; asking another raises
+        ``AttributeError``.
+        """
+        try:
+            return self._http
+        except AttributeError:
+            raise AttributeError(
+                f"this {type(self).__name__} was not returned by a call: it has no HTTP exchange"
+            ) from None

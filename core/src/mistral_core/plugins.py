@@ -8,24 +8,31 @@ Installed distributions announce themselves through entry points:
 * ``mistral.providers``: a cloud provider (base URL, auth, request rewriting).
 
 The environment is scanned once per process, on first need, never at import; a plugin
-module is imported only when its group is first used.
+module is imported only when its group is first used. The scan reads the
+``entry_points.txt`` of each installed distribution directly: ``importlib.metadata``
+would cost several times more, which every program using the client would pay at start.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import importlib
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from importlib.metadata import EntryPoint
+import attrs
 
+if TYPE_CHECKING:
     import pluggy
 
 __all__ = [
     "PLUGINS_GROUP",
     "PROVIDERS_GROUP",
     "RESOURCES_GROUP",
+    "EntryPoint",
     "MissingResourceError",
     "ResourceCatalog",
     "installed",
@@ -59,17 +66,75 @@ class MissingResourceError(AttributeError):
     """A resource group that is not installed was used; says which package provides it."""
 
 
+@attrs.frozen
+class EntryPoint:
+    """``name = module:attribute`` in ``group``, as a distribution declares it."""
+
+    name: str
+    value: str
+    group: str
+
+    def load(self) -> Any:
+        """Import the module and return the attribute (the module itself without one)."""
+        module, _, attribute = self.value.partition(":")
+        loaded: Any = importlib.import_module(module.strip())
+        for part in filter(None, attribute.strip().split(".")):
+            loaded = getattr(loaded, part)
+        return loaded
+
+
 @functools.cache
 def installed(group: str) -> Mapping[str, EntryPoint]:
     """The entry points of ``group`` in this environment (the scan happens once)."""
-    return {ep.name: ep for ep in _all_entry_points().select(group=group)}
+    return {ep.name: ep for ep in _all_entry_points() if ep.group == group}
 
 
 @functools.cache
-def _all_entry_points() -> Any:
-    from importlib.metadata import entry_points
+def _all_entry_points() -> tuple[EntryPoint, ...]:
+    """Every entry point on ``sys.path``; the first distribution of a name wins, as in pip."""
+    seen: set[str] = set()
+    found: list[EntryPoint] = []
+    for metadata_dir in _distribution_dirs(sys.path):
+        name = _distribution_name(os.path.basename(metadata_dir))
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            with open(os.path.join(metadata_dir, "entry_points.txt"), encoding="utf-8") as file:
+                found.extend(parse_entry_points(file.read()))
+        except OSError:
+            continue
+    return tuple(found)
 
-    return entry_points()
+
+def _distribution_dirs(paths: Iterable[str]) -> Iterator[str]:
+    for path in paths:
+        try:
+            names = os.listdir(path or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                yield os.path.join(path or ".", name)
+
+
+def _distribution_name(metadata_dir_name: str) -> str:
+    stem = metadata_dir_name.rpartition(".")[0]
+    return re.sub(r"[-_.]+", "-", stem.split("-", 1)[0]).lower()
+
+
+def parse_entry_points(text: str) -> Iterator[EntryPoint]:
+    """The entries of an ``entry_points.txt`` (INI: ``[group]`` then ``name = value``)."""
+    group = ""
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            group = line[1:-1].strip()
+        elif "=" in line and group:
+            name, _, value = line.partition("=")
+            yield EntryPoint(name.strip(), value.strip(), group)
 
 
 @functools.cache

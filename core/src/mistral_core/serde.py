@@ -10,12 +10,15 @@ It comes in two strictnesses, built by the same :func:`make_converter`:
   string where a list goes. Its errors name the offending field.
 
 Both write only what was set: a field holding ``UNSET`` is left out of the JSON.
+
+Building the converters costs some milliseconds, so this module is imported on the
+first call, not with ``mistral_core``.
 """
 
 from __future__ import annotations
 
 import enum
-import json
+import functools
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -25,6 +28,8 @@ import cattrs
 from cattrs.cols import is_sequence, list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from ._json import dumps, loads
+from .errors import FieldError
 from .models import OpenEnum, Tagged, UnknownVariant, Unset
 
 __all__ = [
@@ -34,6 +39,7 @@ __all__ = [
     "dumps",
     "loads",
     "make_converter",
+    "read",
     "request_converter",
     "to_request_json",
 ]
@@ -45,32 +51,44 @@ JSON_NAME = "json_name"
 """attrs field metadata key: the JSON name of a field whose Python name differs."""
 
 
-class FieldError(TypeError):
-    """A value passed by the caller does not fit the API's schema; says where and why."""
+def make_converter(*, strict: bool, detailed: bool = True) -> cattrs.Converter:
+    """A converter that knows the building blocks of :mod:`mistral_core.models`.
 
-
-def loads(data: bytes | str) -> Any:
-    """Parse JSON text from the API."""
-    return json.loads(data)
-
-
-def dumps(value: Any) -> bytes:
-    """Compact JSON bytes for a request body."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def make_converter(*, strict: bool) -> cattrs.Converter:
-    """A converter that knows the building blocks of :mod:`mistral_core.models`."""
-    conv = cattrs.Converter(forbid_extra_keys=strict, detailed_validation=True)
+    ``detailed`` keeps the path of every problem, at some cost in speed.
+    """
+    conv = cattrs.Converter(forbid_extra_keys=strict, detailed_validation=detailed)
     _register_primitives(conv, strict=strict)
-    conv.register_structure_hook_factory(is_sequence, _list_factory(conv, strict=strict))
-    conv.register_structure_hook_factory(_is_open_enum, lambda _: _structure_open_enum)
+    conv.register_structure_hook_factory(is_sequence, _list_factory(conv))
+    # By class, not predicate: the str hooks would otherwise catch these str subclasses first.
+    conv.register_structure_hook(OpenEnum, _structure_open_enum)
+    conv.register_unstructure_hook(OpenEnum, lambda member: member.value)
     conv.register_structure_hook_factory(attrs.has, _model_factory(conv, strict=strict))
     conv.register_unstructure_hook_factory(attrs.has, _model_unstructure_factory(conv))
     conv.register_unstructure_hook(UnknownVariant, lambda v: dict(v.raw))
     conv.register_structure_hook_factory(_is_union, _union_factory(conv, strict=strict))
     conv.register_structure_hook_factory(_is_tagged, _tagged_factory(conv, strict=strict))
     return conv
+
+
+def read(payload: Any, cls: type[T]) -> T:
+    """A response model from its JSON; a mismatch raises ``ValueError`` naming each problem.
+
+    Parsing takes the fast path; only a payload that fails is parsed again, slowly, to
+    say where it went wrong.
+    """
+    try:
+        return converter.structure(payload, cls)
+    except Exception as fast_error:
+        try:
+            _detailed_converter().structure(payload, cls)
+        except Exception as exc:
+            raise ValueError("; ".join(describe_problems(exc, cls.__name__))) from None
+        raise ValueError(str(fast_error)) from None
+
+
+@functools.cache
+def _detailed_converter() -> cattrs.Converter:
+    return make_converter(strict=False)
 
 
 def to_request_json(value: Mapping[str, Any], cls: type[T]) -> Any:
@@ -138,11 +156,9 @@ def _checked(kind: type, check: Callable[[Any], bool]) -> StructureHook:
     return structure
 
 
-def _list_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], StructureHook]:
+def _list_factory(conv: cattrs.Converter) -> Callable[[Any], StructureHook]:
     def factory(list_type: Any) -> StructureHook:
         structure_items = list_structure_factory(list_type, conv)
-        if not strict:
-            return structure_items
 
         def structure(value: Any, t: Any) -> Any:
             if not isinstance(value, (list, tuple)):
@@ -185,9 +201,11 @@ def _model_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
             cls,
             conv,
             _cattrs_forbid_extra_keys=strict,
-            _cattrs_detailed_validation=True,
+            _cattrs_detailed_validation=conv.detailed_validation,
             **_json_names(cls),
         )
+        if not strict and not conv.detailed_validation:
+            return structure_fields  # the fast path: a failure is explained by a detailed pass
 
         def structure(value: Any, t: Any) -> Any:
             if isinstance(value, cls):
@@ -250,7 +268,8 @@ def _tagged_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], 
                 return value
             if not isinstance(value, Mapping):
                 raise TypeError(f"expected an object, got {type(value).__name__} {value!r:.60}")
-            variant = by_tag.get(value.get(tag))  # type: ignore[arg-type]
+            tag_value = value.get(tag)
+            variant = by_tag.get(tag_value) if isinstance(tag_value, str) else None
             if variant is not None:
                 return hooks[variant](value, variant)
             if strict and tag not in value:
@@ -310,10 +329,14 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
         nullable = type(None) in typing.get_args(union)
         candidates = [(_accepts(m), conv.get_structure_hook(m), m) for m in members]
         names = " | ".join([*(_type_name(m) for m in members), *(["None"] if nullable else [])])
+        only_member = _only_member_by_json_type(candidates)
 
         def structure(value: Any, _: Any) -> Any:
             if value is None and nullable:
                 return None
+            only = only_member.get(type(value))
+            if only is not None:  # the common case: one member takes this kind of JSON value
+                return only[0](value, only[1])
             error: Exception | None = None
             for accepts, hook, member in candidates:
                 if accepts(value):
@@ -330,6 +353,23 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
     return factory
 
 
+_JSON_SAMPLES: dict[type, Any] = {str: "", int: 0, float: 0.5, bool: False, list: [], dict: {}}
+
+
+def _only_member_by_json_type(
+    candidates: list[tuple[Callable[[Any], bool], StructureHook, Any]],
+) -> dict[type, tuple[StructureHook, Any]]:
+    """For each JSON value type, the hook of the one member that takes it (if just one)."""
+    if any(typing.get_origin(member) is typing.Literal for _, _, member in candidates):
+        return {}  # a Literal takes some values of a type, not all: no shortcut
+    table = {}
+    for json_type, sample in _JSON_SAMPLES.items():
+        takers = [(hook, member) for accepts, hook, member in candidates if accepts(sample)]
+        if len(takers) == 1:
+            table[json_type] = takers[0]
+    return table
+
+
 def _type_name(t: Any) -> str:
     if _tagged_of(t) is not None or attrs.has(t):
         return "object"
@@ -339,8 +379,8 @@ def _type_name(t: Any) -> str:
     return getattr(origin, "__name__", str(origin))
 
 
-converter = make_converter(strict=False)
-"""Reads responses: lenient where the API grows."""
+converter = make_converter(strict=False, detailed=False)
+"""Reads responses: lenient where the API grows, and fast (see :func:`read`)."""
 
 request_converter = make_converter(strict=True)
 """Checks caller input: strict, with errors that name the field."""

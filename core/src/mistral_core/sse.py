@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from . import serde
+from . import _json
 from ._sse_decoder import ServerSentEvent, SSEDecoder
 from .errors import (
     APIConnectionError,
@@ -51,7 +51,7 @@ class _StreamBase(Generic[T]):
             body = parse_error_body(event.data.encode())
             raise StreamError(server_message(body, "error event"), self.response, body)
         try:
-            payload = serde.loads(event.data)
+            payload = _json.loads(event.data)
         except ValueError as exc:
             raise ResponseValidationError(
                 f"stream event is not JSON ({exc}): {event.data[:200]!r}", self.http
@@ -64,6 +64,14 @@ class _StreamBase(Generic[T]):
             raise ResponseValidationError(
                 f"stream event does not match the expected schema: {exc}", self.http
             ) from None
+
+    def _check_content_type(self) -> None:
+        """A proxy's HTML page or a JSON answer is not a stream of events: say so."""
+        content_type = self.response.headers.get("content-type", "text/event-stream")
+        if "event-stream" not in content_type:
+            raise ResponseValidationError(
+                f"expected an event stream, got a {content_type} response", self.http
+            )
 
     def _check_complete(self) -> None:
         if not self._finished and self._decoder.has_pending:
@@ -106,13 +114,14 @@ class EventStream(_StreamBase[T]):
 
     def _read(self) -> Iterator[T]:
         try:
+            self._check_content_type()
             for chunk in self.response.iter_bytes():
                 yield from self._items_of(self._decoder.feed(chunk))
                 if self._finished:
                     return
             yield from self._items_of(self._decoder.flush())
             self._check_complete()
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             if not self._closed:
                 raise connection_error(exc, "while streaming") from exc
         finally:
@@ -152,6 +161,7 @@ class AsyncEventStream(_StreamBase[T]):
 
     async def _read(self) -> AsyncIterator[T]:
         try:
+            self._check_content_type()
             async for chunk in self.response.aiter_bytes():
                 for item in self._items_of(self._decoder.feed(chunk)):
                     yield item
@@ -160,7 +170,7 @@ class AsyncEventStream(_StreamBase[T]):
             for item in self._items_of(self._decoder.flush()):
                 yield item
             self._check_complete()
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             if not self._closed:
                 raise connection_error(exc, "while streaming") from exc
         finally:

@@ -315,7 +315,8 @@ class ToolCall(Model):
 
     id: str | Unset = UNSET
     """Server default: "null"."""
-    type: ToolTypes | str = ToolTypes.FUNCTION
+    type: ToolTypes | str | Unset = UNSET
+    """Server default: "function"."""
     function: FunctionCall
     index: int | Unset = UNSET
     """Server default: 0."""
@@ -503,7 +504,8 @@ class FunctionName(Model):
 class ToolChoice(Model):
     """ToolChoice is either a ToolChoiceEnum or a ToolChoice"""
 
-    type: ToolTypes | str = ToolTypes.FUNCTION
+    type: ToolTypes | str | Unset = UNSET
+    """Server default: "function"."""
     function: FunctionName
 
 

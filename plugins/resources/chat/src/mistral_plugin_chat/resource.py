@@ -5,29 +5,32 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mistral_core import UNSET, AsyncEventStream, EventStream, Operation, Unset
+from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, body_fields
 
-from .models import (
-    ChatCompletionRequest,
-    ChatCompletionResponse,
-    CompletionEvent,
-    GuardrailConfig,
-    Messages,
-    MistralPromptMode,
-    Prediction,
-    ReasoningEffort,
-    RequestedServiceTier,
-    ResponseFormat,
-    ToolChoice,
-    ToolChoiceEnum,
-    Tools,
-)
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the models are imported on the first call, not when client.chat mounts
     from typing_extensions import Unpack
 
-    from mistral_core import CallOptions
+    from mistral_core import AsyncEventStream, CallOptions, EventStream
+
+    from .models import (
+        ChatCompletionResponse,
+        CompletionEvent,
+        GuardrailConfig,
+        Messages,
+        MistralPromptMode,
+        Prediction,
+        ReasoningEffort,
+        RequestedServiceTier,
+        ResponseFormat,
+        ToolChoice,
+        ToolChoiceEnum,
+        Tools,
+    )
+
+    Message = Messages | Mapping[str, Any]
+    """A message as a model (``UserMessage(content=...)``) or as a dict with a ``role``."""
+    Tool = Tools | Mapping[str, Any]
 
 __all__ = ["Chat"]
 
@@ -35,14 +38,11 @@ CHAT_COMPLETION: Operation[ChatCompletionResponse, CompletionEvent] = Operation(
     id="chat_completion_v1_chat_completions_post",
     method="POST",
     path="/v1/chat/completions",
-    body=ChatCompletionRequest,
-    returns=ChatCompletionResponse,
-    events=CompletionEvent,
+    models="mistral_plugin_chat.models",
+    body="ChatCompletionRequest",
+    returns="ChatCompletionResponse",
+    events="CompletionEvent",
 )
-
-Message = Messages | Mapping[str, Any]
-"""A message as a model (``UserMessage(content=...)``) or as a dict with a ``role``."""
-Tool = Tools | Mapping[str, Any]
 
 
 class Chat(Resource):

@@ -1,0 +1,419 @@
+"""Every ```python block of docs/*.md runs, against a fake API, so the docs cannot rot.
+
+Each block is executed as it is written, in a fresh module of its own, with
+``MISTRAL_API_KEY`` set and respx answering for the API (nothing reaches the network:
+an unmocked request fails the test).
+
+Two conventions of the docs are understood here:
+
+* ``<!-- fake-api: NAME -->`` on the line before a block (invisible once rendered) makes
+  the fake API misbehave in the way the block demonstrates, see :data:`SCENARIOS`;
+  the test checks that the misbehaviour did happen, so the block's ``except`` runs.
+* A block whose first line is a file name comment (``# src/pkg/module.py``) is the
+  source of a module: it is executed as that module and registered in ``sys.modules``
+  for the blocks after it on the same page, which import it as a user would.
+
+Blocks that are not Python to run (shell, TOML, trees) are fenced ``bash``, ``toml``,
+``text`` or ``diff``; an unlabelled fence or another language fails the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import sys
+import types
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import httpx
+import pytest
+import respx
+
+from mistral_core import _transport
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+API_URL = "https://api.mistral.ai"
+GATEWAY_URL = "https://llm-gateway.example.com"
+"""The other server the docs use as an example of ``server_url``."""
+API_KEY = "sk-docs-test-key"
+
+RUNNABLE = "python"
+NOT_RUN = frozenset({"bash", "toml", "text", "diff"})
+
+SCENARIO_MARK = re.compile(r"^<!--\s*fake-api:\s*([\w-]+)\s*-->$")
+MODULE_MARK = re.compile(r"^#\s+((?:src/)?[\w/]+)\.py\s*$")
+
+SCENARIOS = {
+    "rate-limited": "every call gets 429 with Retry-After: 120 (more than the retry budget)",
+    "server-error": "every call gets 503",
+    "unauthorized": "every call gets 401",
+    "validation-error": "every call gets 422 with a validation detail",
+    "not-json": "every call gets 200 with an HTML page",
+    "deprecated-model": "answers carry x-model-deprecation-timestamp",
+    "stream-error": "streams send one chunk, then an error event",
+    "stream-cut": "streams send one chunk, then stop in the middle of an event",
+    "no-api-key": "MISTRAL_API_KEY is not set, and no request may be made",
+}
+
+REPLY = ["Hello", "! How can I", " help you today?"]
+USAGE = {"prompt_tokens": 9, "completion_tokens": 10, "total_tokens": 19}
+
+
+@attrs.frozen
+class Block:
+    page: str
+    index: int
+    """Position among the page's python blocks, from 0."""
+    line: int
+    """Line of the first line of code in the page, from 1."""
+    code: str
+    scenario: str | None
+    module: str | None
+    """The module this block is the source of, if it starts with a file name comment."""
+    is_package: bool
+
+
+@attrs.frozen
+class Fence:
+    page: str
+    line: int
+    language: str
+    preceded_by: str
+
+
+def _fences(path: Path) -> Iterator[tuple[Fence, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    previous = ""
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        if line.startswith("```"):
+            language = line[3:].strip()
+            start = number + 1
+            end = start
+            while end < len(lines) and not lines[end].startswith("```"):
+                end += 1
+            unclosed = f"{path.name}:{number + 1}: code fence not closed before line {end + 1}"
+            assert end < len(lines), unclosed
+            assert lines[end].strip() == "```", unclosed
+            yield Fence(path.name, start + 1, language, previous), "\n".join(lines[start:end])
+            number = end + 1
+            previous = ""
+            continue
+        if line.strip():
+            previous = line.strip()
+        number += 1
+
+
+def _module_of(code: str) -> tuple[str | None, bool]:
+    first = code.split("\n", 1)[0]
+    match = MODULE_MARK.match(first)
+    if match is None:
+        return None, False
+    path = match.group(1).removeprefix("src/")
+    is_package = path.endswith("/__init__")
+    return path.removesuffix("/__init__").replace("/", "."), is_package
+
+
+def _blocks(path: Path) -> list[Block]:
+    blocks: list[Block] = []
+    for fence, code in _fences(path):
+        if fence.language != RUNNABLE:
+            continue
+        mark = SCENARIO_MARK.match(fence.preceded_by)
+        module, is_package = _module_of(code)
+        blocks.append(
+            Block(
+                page=path.name,
+                index=len(blocks),
+                line=fence.line,
+                code=code,
+                scenario=mark.group(1) if mark else None,
+                module=module,
+                is_package=is_package,
+            )
+        )
+    return blocks
+
+
+PAGES = sorted(DOCS.glob("*.md"))
+BLOCKS = {path.name: _blocks(path) for path in PAGES}
+ALL_BLOCKS = [block for blocks in BLOCKS.values() for block in blocks]
+
+
+# --- the fake API ------------------------------------------------------------------------
+
+
+def _completion(model: str) -> dict[str, Any]:
+    return {
+        "id": "cmpl-e5cc70bb28c444948073e77776eb30ef",
+        "object": "chat.completion",
+        "model": model,
+        "created": 1702256327,
+        "usage": USAGE,
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": "".join(REPLY), "tool_calls": None},
+            }
+        ],
+    }
+
+
+def _chunk(model: str, delta: dict[str, Any], finish_reason: str | None = None) -> str:
+    chunk: dict[str, Any] = {
+        "id": "cmpl-stream",
+        "object": "chat.completion.chunk",
+        "created": 1702256327,
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+    }
+    if finish_reason is not None:
+        chunk["usage"] = USAGE
+    return f"data: {json.dumps(chunk)}\n\n"
+
+
+def _error(message: str, kind: str, code: str | None = None) -> dict[str, Any]:
+    return {"object": "error", "message": message, "type": kind, "param": None, "code": code}
+
+
+class FakeAPI:
+    """Answers like the Mistral API, or misbehaves as the block's scenario says."""
+
+    def __init__(self, scenario: str | None) -> None:
+        self.scenario = scenario
+        self.requests: list[httpx.Request] = []
+        self.misbehaved = 0
+        """How many answers followed the scenario rather than the happy path."""
+
+    def headers(self, **more: str) -> dict[str, str]:
+        return {"x-request-id": f"req-{len(self.requests)}", **more}
+
+    def chat(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        body = json.loads(request.content)
+        model = body.get("model", "mistral-small-latest")
+        failure = self.failure()
+        if failure is not None:
+            return failure
+        if body.get("stream"):
+            return self.stream(model)
+        headers = self.headers()
+        if self.scenario == "deprecated-model":
+            self.misbehaved += 1
+            headers["x-model-deprecation-timestamp"] = "2026-03-30T00:00:00Z"
+        return httpx.Response(200, json=_completion(model), headers=headers)
+
+    def stream(self, model: str) -> httpx.Response:
+        events = [_chunk(model, {"role": "assistant", "content": ""})]
+        events += [_chunk(model, {"content": piece}) for piece in REPLY]
+        if self.scenario == "stream-error":
+            self.misbehaved += 1
+            error = _error("Internal server error", "internal_server_error", "1000")
+            events = [*events[:2], f"data: {json.dumps(error)}\n\n"]
+        elif self.scenario == "stream-cut":
+            self.misbehaved += 1
+            events = [*events[:2], 'data: {"id": "cmpl-stream", "obj']
+        else:
+            events += [_chunk(model, {"content": ""}, finish_reason="stop"), "data: [DONE]\n\n"]
+        headers = self.headers(**{"content-type": "text/event-stream"})
+        return httpx.Response(200, content="".join(events).encode(), headers=headers)
+
+    def moderations(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        failure = self.failure()
+        if failure is not None:
+            return failure
+        body = json.loads(request.content)
+        inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        result = {
+            "categories": {"sexual": False, "pii": False, "violence_and_threats": False},
+            "category_scores": {"sexual": 0.0011, "pii": 0.0024, "violence_and_threats": 0.0004},
+        }
+        answer = {"id": "mod-e5cc70bb", "model": body["model"], "results": [result] * len(inputs)}
+        return httpx.Response(200, json=answer, headers=self.headers())
+
+    def failure(self) -> httpx.Response | None:
+        scenario = self.scenario
+        if scenario == "rate-limited":
+            error = _error("Requests rate limit exceeded", "rate_limited", "1300")
+            response = httpx.Response(
+                429, json=error, headers=self.headers(**{"retry-after": "120"})
+            )
+        elif scenario == "server-error":
+            error = _error("Service unavailable", "service_unavailable", "3505")
+            response = httpx.Response(503, json=error, headers=self.headers())
+        elif scenario == "unauthorized":
+            body = {"message": "Unauthorized", "request_id": "a1b2c3"}
+            response = httpx.Response(401, json=body, headers=self.headers())
+        elif scenario == "validation-error":
+            problem = {
+                "type": "less_than_equal",
+                "loc": ["body", "temperature"],
+                "msg": "Input should be less than or equal to 1.5",
+                "input": 3.0,
+                "ctx": {"le": 1.5},
+            }
+            response = httpx.Response(422, json={"detail": [problem]}, headers=self.headers())
+        elif scenario == "not-json":
+            html = "<html><body><h1>Welcome to the proxy</h1></body></html>"
+            headers = self.headers(**{"content-type": "text/html"})
+            response = httpx.Response(200, text=html, headers=headers)
+        else:
+            return None
+        self.misbehaved += 1
+        return response
+
+
+@pytest.fixture
+def fake_api(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAPI]:
+    block: Block = request.node.callspec.params["block"]
+    fake = FakeAPI(block.scenario)
+    if block.scenario == "no-api-key":
+        monkeypatch.delenv("MISTRAL_API_KEY", raising=False)
+    else:
+        monkeypatch.setenv("MISTRAL_API_KEY", API_KEY)
+    monkeypatch.delenv("MISTRAL_DEBUG", raising=False)
+
+    async def no_async_wait(seconds: float) -> None:
+        pass
+
+    monkeypatch.setattr(_transport, "sleep", lambda seconds: None)
+    monkeypatch.setattr(_transport, "async_sleep", no_async_wait)
+    with (
+        respx.mock(base_url=API_URL, assert_all_called=False) as api,
+        respx.mock(base_url=GATEWAY_URL, assert_all_called=False) as gateway,
+    ):
+        api.post("/v1/chat/completions").mock(side_effect=fake.chat)
+        api.post("/v1/moderations").mock(side_effect=fake.moderations)
+        gateway.post(path__regex=r"/v1/chat/completions$").mock(side_effect=fake.chat)
+        yield fake
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """Blocks may configure logging (``basicConfig``); put the root logger back after."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+
+
+# --- running blocks ------------------------------------------------------------------------
+
+
+def _compile(block: Block) -> types.CodeType:
+    """The block's code, with line numbers that point into the Markdown page."""
+    source = "\n" * (block.line - 1) + block.code
+    return compile(source, str(DOCS / block.page), "exec")
+
+
+def _new_module(name: str, *, is_package: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    module = types.ModuleType(name)
+    module.__package__ = name if is_package else name.rpartition(".")[0]
+    if is_package:
+        module.__path__ = []
+    monkeypatch.setitem(sys.modules, name, module)
+    parent_name, _, child = name.rpartition(".")
+    parent = sys.modules.get(parent_name)
+    if parent is not None:
+        monkeypatch.setattr(parent, child, module, raising=False)
+    return module
+
+
+def _run(block: Block, monkeypatch: pytest.MonkeyPatch) -> None:
+    if block.module is not None:
+        name, is_package = block.module, block.is_package
+    else:
+        name, is_package = f"docs_{Path(block.page).stem.replace('-', '_')}_{block.index}", False
+    module = _new_module(name, is_package=is_package, monkeypatch=monkeypatch)
+    module.__file__ = str(DOCS / block.page)
+    exec(_compile(block), module.__dict__)
+
+
+def _block_id(block: Block) -> str:
+    return f"{block.page}-{block.index}"
+
+
+@pytest.mark.parametrize("block", ALL_BLOCKS, ids=_block_id)
+def test_block_runs(
+    block: Block, fake_api: FakeAPI, restore_logging: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    earlier_modules = [b for b in BLOCKS[block.page][: block.index] if b.module is not None]
+    with warnings.catch_warnings():  # a block's warning filters stay in the block
+        for earlier in earlier_modules:
+            _run(earlier, monkeypatch)
+        before = len(fake_api.requests)
+        fake_api.misbehaved = 0
+        _run(block, monkeypatch)
+    assert_no_running_loop()
+
+    if block.scenario == "no-api-key":
+        assert len(fake_api.requests) == before, "a request was sent without an API key"
+    elif block.scenario is not None:
+        assert fake_api.misbehaved, (
+            f"{block.page}:{block.line}: the fake-api scenario {block.scenario!r} never "
+            "happened: the block does not demonstrate what it says"
+        )
+
+
+def assert_no_running_loop() -> None:
+    with pytest.raises(RuntimeError):
+        asyncio.get_running_loop()
+
+
+# --- the docs themselves -------------------------------------------------------------------
+
+
+def test_every_page_is_found() -> None:
+    names = {path.name for path in PAGES}
+    expected = {
+        "index.md",
+        "getting-started.md",
+        "retries.md",
+        "streaming.md",
+        "errors.md",
+        "hooks.md",
+        "http-client.md",
+        "plugins.md",
+    }
+    assert expected <= names
+    assert len(ALL_BLOCKS) >= 40
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: path.name)
+def test_every_fence_is_run_or_says_why_not(path: Path) -> None:
+    for fence, _ in _fences(path):
+        where = f"{fence.page}:{fence.line}"
+        assert fence.language == RUNNABLE or fence.language in NOT_RUN, (
+            f"{where}: fence {fence.language!r}: use ```python for code to run, or one of "
+            f"{sorted(NOT_RUN)}"
+        )
+        mark = SCENARIO_MARK.match(fence.preceded_by)
+        if mark is not None:
+            assert fence.language == RUNNABLE, f"{where}: a fake-api mark on a {fence.language}"
+            assert mark.group(1) in SCENARIOS, f"{where}: unknown scenario {mark.group(1)!r}"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: path.name)
+def test_links_between_pages_resolve(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([\w-]+\.md)(?:#[\w-]+)?\)", text):
+        assert (DOCS / target).exists(), f"{path.name} links to a missing page {target}"
+
+
+def test_index_lists_every_page() -> None:
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    for path in PAGES:
+        if path.name != "index.md":
+            assert f"]({path.name})" in index, f"index.md does not link to {path.name}"
