@@ -293,7 +293,7 @@ def test_deprecated_model_warns_naming_model_and_date(
     api.post(CHAT_PATH).respond(
         json=chat_response(), headers={"x-model-deprecation-timestamp": "2026-12-31T00:00:00Z"}
     )
-    with pytest.warns(DeprecationWarning) as caught:
+    with pytest.warns(DeprecationWarning, match="open-mistral-7b") as caught:
         client.chat.complete(model="open-mistral-7b", messages=user_says())
     warning = caught[0]
     assert "'open-mistral-7b' is deprecated" in str(warning.message)
@@ -306,3 +306,11 @@ def test_no_warning_without_the_header(client: Mistral, route: respx.Route) -> N
         warnings.simplefilter("error")
         client.chat.complete(model=MODEL, messages=user_says())
     assert route.called
+
+
+def test_models_built_by_the_caller_are_checked_too(client: Mistral, route: respx.Route) -> None:
+    with pytest.raises(FieldError, match=r"messages\[0\]\.content: expected str \| list \| None"):
+        client.chat.complete(model=MODEL, messages=[UserMessage(content=3)])  # type: ignore[arg-type]
+    with pytest.raises(FieldError, match=r"messages\[0\]: unknown field 'contnt'"):
+        client.chat.complete(model=MODEL, messages=[{"role": "user", "contnt": "hi"}])
+    assert not route.called

@@ -43,9 +43,7 @@ async def async_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-class SyncHTTPClient(Protocol):
-    """What is used of an ``httpx.Client``; any object with these two methods will do."""
-
+class _BuildsRequests(Protocol):
     def build_request(
         self,
         method: str,
@@ -56,23 +54,16 @@ class SyncHTTPClient(Protocol):
         headers: Any = None,
         timeout: Any = ...,
     ) -> httpx.Request: ...
+
+
+class SyncHTTPClient(_BuildsRequests, Protocol):
+    """What is used of an ``httpx.Client``; any object with these two methods will do."""
 
     def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response: ...
 
 
-class AsyncHTTPClient(Protocol):
+class AsyncHTTPClient(_BuildsRequests, Protocol):
     """What is used of an ``httpx.AsyncClient``; any object with these two methods will do."""
-
-    def build_request(
-        self,
-        method: str,
-        url: str,
-        *,
-        content: Any = None,
-        params: Any = None,
-        headers: Any = None,
-        timeout: Any = ...,
-    ) -> httpx.Request: ...
 
     async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response: ...
 

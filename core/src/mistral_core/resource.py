@@ -15,6 +15,8 @@ from ._call import CallOptions, Operation, PreparedCall
 from ._transport import run_async, run_sync
 
 if TYPE_CHECKING:
+    import httpx
+
     from ._client import Mistral
     from .sse import AsyncEventStream, EventStream
 
@@ -35,40 +37,44 @@ class Resource:
     ) -> R:
         """Send a JSON call and return its parsed response."""
         call = PreparedCall(self._client, operation, body, options)
-        http = self._client._http.sync()
-        attempts = call.attempts(http.build_request)
-        response = run_sync(attempts.plan(), http, self._client._auth, stream=False)
-        return call.result(response, attempts.retries)
+        response, retries = self._send(call)
+        return call.result(response, retries)
 
     async def _call_async(
         self, operation: Operation[R, Any], body: Mapping[str, Any] | None, options: CallOptions
     ) -> R:
         """Send a JSON call and return its parsed response, without blocking the loop."""
         call = PreparedCall(self._client, operation, body, options)
-        http = self._client._http.async_()
-        attempts = call.attempts(http.build_request)
-        response = await run_async(attempts.plan(), http, self._client._auth, stream=False)
-        return call.result(response, attempts.retries)
+        response, retries = await self._send_async(call)
+        return call.result(response, retries)
 
     def _stream(
         self, operation: Operation[Any, E], body: Mapping[str, Any] | None, options: CallOptions
     ) -> EventStream[E]:
         """Open a server-sent event stream; retried only until the stream starts."""
         call = PreparedCall(self._client, operation, body, options, stream=True)
-        http = self._client._http.sync()
-        attempts = call.attempts(http.build_request)
-        response = run_sync(attempts.plan(), http, self._client._auth, stream=True)
-        return call.event_stream(response, attempts.retries)
+        response, retries = self._send(call)
+        return call.event_stream(response, retries)
 
     async def _stream_async(
         self, operation: Operation[Any, E], body: Mapping[str, Any] | None, options: CallOptions
     ) -> AsyncEventStream[E]:
         """Open a server-sent event stream without blocking the loop."""
         call = PreparedCall(self._client, operation, body, options, stream=True)
+        response, retries = await self._send_async(call)
+        return call.async_event_stream(response, retries)
+
+    def _send(self, call: PreparedCall[Any, Any]) -> tuple[httpx.Response, int]:
+        http = self._client._http.sync()
+        attempts = call.attempts(http.build_request)
+        response = run_sync(attempts.plan(), http, self._client._auth, stream=call.stream)
+        return response, attempts.retries
+
+    async def _send_async(self, call: PreparedCall[Any, Any]) -> tuple[httpx.Response, int]:
         http = self._client._http.async_()
         attempts = call.attempts(http.build_request)
-        response = await run_async(attempts.plan(), http, self._client._auth, stream=True)
-        return call.async_event_stream(response, attempts.retries)
+        response = await run_async(attempts.plan(), http, self._client._auth, stream=call.stream)
+        return response, attempts.retries
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"

@@ -208,9 +208,9 @@ def _model_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
             return structure_fields  # the fast path: a failure is explained by a detailed pass
 
         def structure(value: Any, t: Any) -> Any:
-            if isinstance(value, cls):
-                return value
-            if not isinstance(value, Mapping):
+            if isinstance(value, cls):  # a model built by the caller is checked like a dict
+                value = conv.unstructure(value)
+            elif not isinstance(value, Mapping):
                 raise TypeError(
                     f"expected an object ({cls.__name__}), got {type(value).__name__} {value!r:.60}"
                 )
@@ -258,14 +258,14 @@ def _tagged_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], 
         assert tagged is not None
         tag = tagged.tag
         variants = [m for m in typing.get_args(typing.get_args(annotated)[0]) if attrs.has(m)]
-        known = [v for v in variants if v is not UnknownVariant]
+        known = tuple(v for v in variants if v is not UnknownVariant)
         by_tag = {_variant_tag(v, tag): v for v in known}
         hooks = {v: conv.get_structure_hook(v) for v in known}
-        instances = (*known, UnknownVariant)
-
         def structure(value: Any, _: Any) -> Any:
-            if isinstance(value, instances):
+            if isinstance(value, UnknownVariant):
                 return value
+            if isinstance(value, known):
+                return hooks[type(value)](value, type(value))
             if not isinstance(value, Mapping):
                 raise TypeError(f"expected an object, got {type(value).__name__} {value!r:.60}")
             tag_value = value.get(tag)
