@@ -309,3 +309,36 @@ def test_mistral_debug_env_gives_a_default_logger(
 def test_no_logger_without_mistral_debug(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MISTRAL_DEBUG", raising=False)
     assert Mistral(api_key=API_KEY)._config.logger is None
+
+
+def test_each_event_loop_closes_its_async_client_when_it_ends(api: respx.MockRouter) -> None:
+    api.post(CHAT_PATH).respond(json=chat_response())
+    client = Mistral(api_key=API_KEY)
+    used: list[httpx.AsyncClient] = []
+
+    async def ask_and_keep() -> None:
+        await ask_async(client)
+        used.append(client._http._async)  # type: ignore[arg-type]
+
+    asyncio.run(ask_and_keep())
+    asyncio.run(ask_and_keep())
+    assert len(used) == 2
+    assert used[0] is not used[1]
+    assert all(http.is_closed for http in used)
+
+
+@pytest.mark.parametrize("timeout_ms", [0, -5])
+def test_bad_timeouts_are_refused_everywhere(client: Mistral, timeout_ms: int) -> None:
+    with pytest.raises(ValueError, match="timeout_ms must be positive"):
+        client.with_options(timeout_ms=timeout_ms)
+    with pytest.raises(ValueError, match="timeout_ms must be positive"):
+        ask(client, timeout_ms=timeout_ms)
+
+
+def test_a_bad_per_call_server_url_is_refused_before_sending(
+    api: respx.MockRouter, client: Mistral
+) -> None:
+    route = api.post(CHAT_PATH).respond(json=chat_response())
+    with pytest.raises(ValueError, match="must start with http"):
+        ask(client, server_url="ftp://files.example.test")
+    assert not route.called

@@ -703,3 +703,25 @@ def test_error_body_is_read_for_json_errors(client: Mistral, api: respx.MockRout
 
     assert error.body == body
     assert error.response.json() == body
+
+
+def test_422_detail_nested_in_the_message_is_found(client: Mistral, api: respx.MockRouter) -> None:
+    body = {
+        "object": "error",
+        "message": {
+            "detail": [
+                {
+                    "type": "missing",
+                    "loc": ["body", "messages", 0, "content"],
+                    "msg": "Field required",
+                }
+            ]
+        },
+        "type": "invalid_request_error",
+        "code": None,
+    }
+    api.post(CHAT_PATH).respond(422, json=body)
+    with pytest.raises(HTTPValidationError) as caught:
+        client.chat.complete(model=MODEL, messages=user_says(), retries=None)
+    assert caught.value.detail == body["message"]["detail"]  # type: ignore[index]
+    assert str(caught.value) == "422 messages.0.content: Field required"

@@ -18,15 +18,17 @@ from mistral_core import (
     APIError,
     MissingResourceError,
     Mistral,
+    MistralError,
     Operation,
     RequestContext,
     Resource,
+    ResponseValidationError,
     hookimpl,
     plugins,
 )
 from mistral_core.plugins import EntryPoint, parse_entry_points
 from mistral_core.resource import body_fields
-from tests.payloads import API_KEY, CHAT_PATH, chat_response, user_says
+from tests.payloads import API_KEY, CHAT_PATH, chat_response, chunk, sse, user_says
 
 
 def ask(client: Mistral) -> Any:
@@ -302,3 +304,33 @@ def test_nothing_is_imported_or_discovered_before_use() -> None:
         """
     )
     assert output.split() == ["-", "-", "chat"]
+
+
+def test_after_error_sees_errors_found_after_the_response(api: respx.MockRouter) -> None:
+    api.post(CHAT_PATH).respond(200, content=b"<html>not json</html>")
+    recorder = Recorder()
+    with pytest.raises(ResponseValidationError):
+        ask(Mistral(api_key=API_KEY, plugins=[recorder]))
+    assert recorder.calls[-1] == ("error", ("ResponseValidationError", 1))
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (
+            sse(chunk("a"), done=False) + b'event: error\ndata: {"message": "boom"}\n\n',
+            "StreamError",
+        ),
+        (sse(chunk("a"), done=False), "APIConnectionError"),
+    ],
+)
+def test_after_error_sees_errors_raised_while_streaming(
+    api: respx.MockRouter, body: bytes, error: str
+) -> None:
+    api.post(CHAT_PATH).respond(200, content=body, content_type="text/event-stream")
+    recorder = Recorder()
+    client = Mistral(api_key=API_KEY, plugins=[recorder])
+    with pytest.raises(MistralError):
+        for _ in client.chat.stream(model="mistral-small-latest", messages=user_says()):
+            pass
+    assert recorder.calls[-1] == ("error", (error, 1))

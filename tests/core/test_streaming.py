@@ -429,15 +429,19 @@ def test_stream_cut_after_a_data_line_without_blank_line_raises(
         list(stream)
 
 
-def test_clean_end_at_an_event_boundary_without_done_just_ends_the_iteration(
+def test_an_end_without_done_is_a_cut_stream_after_the_events_it_had(
     client: Mistral, api: respx.MockRouter
 ) -> None:
     serve(api, sse(chunk("a"), chunk("b"), done=False))
 
-    with open_stream(client) as stream:
-        events = list(stream)
+    received: list[CompletionEvent] = []
+    with (
+        open_stream(client) as stream,
+        pytest.raises(APIConnectionError, match=r"without \[DONE\]"),
+    ):
+        read_into(received, stream)
 
-    assert texts(events) == ["a", "b"]
+    assert texts(received) == ["a", "b"]
     assert stream.response.is_closed
 
 
@@ -763,13 +767,16 @@ async def test_async_cut_mid_event(client: Mistral, api: respx.MockRouter) -> No
 
 
 @pytest.mark.anyio
-async def test_async_clean_end_without_done_just_ends(
+async def test_async_end_without_done_is_a_cut_stream(
     client: Mistral, api: respx.MockRouter
 ) -> None:
     serve(api, sse(chunk("a"), done=False))
 
     stream = await open_stream_async(client)
-    assert texts([event async for event in stream]) == ["a"]
+    received: list[CompletionEvent] = []
+    with pytest.raises(APIConnectionError, match=r"without \[DONE\]"):
+        await aread_into(received, stream)
+    assert texts(received) == ["a"]
     assert stream.response.is_closed
     await client.aclose()
 

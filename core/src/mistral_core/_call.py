@@ -17,9 +17,10 @@ import attrs
 import httpx
 
 from . import _json
+from ._config import check_timeout_ms, server_url
 from ._transport import Attempts, merge_headers
 from ._version import __version__
-from .errors import ResponseValidationError
+from .errors import MistralError, ResponseValidationError
 from .hooks import RequestContext
 from .models import UNSET, HTTPInfo, Model, Unset
 from .retry import RetryConfig
@@ -112,7 +113,9 @@ class PreparedCall(Generic[R, E]):
         self.stream = stream
         self.json = _request_json(operation, body, options.get("extra_body"))
         self.content = _json.dumps(self.json) if self.json is not None else None
-        self.url = (options.get("server_url") or config.server_url).rstrip("/") + operation.path
+        base_url = options.get("server_url")
+        base_url = server_url(None, base_url, None) if base_url else config.server_url
+        self.url = base_url + operation.path
         self.params = options.get("extra_query")
         self.headers = merge_headers(
             _default_headers(self.content is not None, stream),
@@ -120,7 +123,7 @@ class PreparedCall(Generic[R, E]):
             options.get("http_headers"),
             options.get("extra_headers"),
         )
-        timeout_ms = options.get("timeout_ms", config.timeout_ms)
+        timeout_ms = check_timeout_ms(options.get("timeout_ms", config.timeout_ms))
         self.timeout: Any = (
             timeout_ms / 1000 if timeout_ms is not None else httpx.USE_CLIENT_DEFAULT
         )
@@ -128,10 +131,11 @@ class PreparedCall(Generic[R, E]):
         self.retry_config: RetryConfig | None = (
             config.retry_config if isinstance(retries, Unset) else retries
         )
+        self._attempts: Attempts | None = None
 
     def attempts(self, build_request: Any) -> Attempts:
         """The retry loop of this call, building each attempt with ``build_request``."""
-        return Attempts(
+        self._attempts = Attempts(
             lambda: build_request(
                 self.operation.method,
                 self.url,
@@ -146,18 +150,30 @@ class PreparedCall(Generic[R, E]):
             stream=self.stream,
             logger=self.client._config.logger,
         )
+        return self._attempts
 
-    def result(self, response: httpx.Response, retries: int) -> R:
+    def report(self, error: MistralError) -> None:
+        """Tell the ``mistral_after_error`` hooks about an error found after the attempts."""
+        if self._attempts is not None:
+            self._attempts.report(error)
+
+    @property
+    def retries(self) -> int:
+        return self._attempts.retries if self._attempts is not None else 0
+
+    def result(self, response: httpx.Response) -> R:
         """The parsed model of a successful JSON response."""
         from . import serde
 
-        info = self._info(response, retries)
+        info = self._info(response)
         try:
             payload = _json.loads(response.content)
         except ValueError as exc:
             kind = response.headers.get("content-type", "no content type")
-            raise ResponseValidationError(
-                f"{self.operation.id}: the response is not JSON ({kind}; {exc})", info
+            raise self._reported(
+                ResponseValidationError(
+                    f"{self.operation.id}: the response is not JSON ({kind}; {exc})", info
+                )
             ) from None
         returns = self.operation.model(self.operation.returns)
         if returns is None:
@@ -165,19 +181,21 @@ class PreparedCall(Generic[R, E]):
         try:
             result: Any = serde.read(payload, returns)
         except ValueError as exc:
-            raise ResponseValidationError(
-                f"{self.operation.id}: the response does not match {returns.__name__}: {exc}",
-                info,
-            ) from None
+            message = f"{self.operation.id}: the response does not match {returns.__name__}: {exc}"
+            raise self._reported(ResponseValidationError(message, info)) from None
         if isinstance(result, Model):
             result._http = info
         return result  # type: ignore[no-any-return]
 
-    def event_stream(self, response: httpx.Response, retries: int) -> EventStream[E]:
-        return EventStream(response, self._event_parser(), self._info(response, retries))
+    def event_stream(self, response: httpx.Response) -> EventStream[E]:
+        return EventStream(response, self._event_parser(), self._info(response), self.report)
 
-    def async_event_stream(self, response: httpx.Response, retries: int) -> AsyncEventStream[E]:
-        return AsyncEventStream(response, self._event_parser(), self._info(response, retries))
+    def async_event_stream(self, response: httpx.Response) -> AsyncEventStream[E]:
+        return AsyncEventStream(response, self._event_parser(), self._info(response), self.report)
+
+    def _reported(self, error: MistralError) -> MistralError:
+        self.report(error)
+        return error
 
     def _event_parser(self) -> Callable[[Any], E]:
         """Turns an event's JSON into the operation's event model (``data`` holds the JSON)."""
@@ -188,11 +206,11 @@ class PreparedCall(Generic[R, E]):
             return lambda data: data
         return lambda data: serde.read({"data": data}, events)
 
-    def _info(self, response: httpx.Response, retries: int) -> HTTPInfo:
+    def _info(self, response: httpx.Response) -> HTTPInfo:
         deprecation = response.headers.get(DEPRECATION_HEADER)
         if deprecation is not None:
             _warn_deprecated_model(self.json, deprecation)
-        return HTTPInfo(response.status_code, response.headers, retries, response)
+        return HTTPInfo(response.status_code, response.headers, self.retries, response)
 
 
 def _request_json(
@@ -230,11 +248,14 @@ def _warn_deprecated_model(request_json: Any, timestamp: str) -> None:
     )
 
 
+_OUR_PACKAGES = ("mistral_core.", "mistral_plugin_")
+
+
 def _caller_stacklevel() -> int:
     """How far up the stack the first frame outside this client is (where to warn)."""
     frame = sys._getframe(1)
     level = 1
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("mistral_"):
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(_OUR_PACKAGES):
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level

@@ -6,7 +6,6 @@ come from installed plugins and are mounted on first access.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,8 @@ import attrs
 import pluggy
 
 from . import _logging, hooks
+from ._config import SERVERS, ClientConfig, check_timeout_ms
+from ._config import server_url as server_url_of
 from ._transport import AsyncHTTPClient, HTTPClients, SyncHTTPClient
 from .auth import ApiKey, Auth, BearerAuth
 from .models import UNSET, Unset
@@ -23,22 +24,7 @@ from .retry import DEFAULT_RETRY_CONFIG, RetryConfig
 if TYPE_CHECKING:
     from mistral_plugin_chat import Chat  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["SERVERS", "ClientConfig", "Mistral"]
-
-SERVERS: Mapping[str, str] = {"eu": "https://api.mistral.ai"}
-"""The named servers of the API."""
-DEFAULT_SERVER = "eu"
-
-
-@attrs.frozen
-class ClientConfig:
-    """The defaults of every call made through one client (see ``Mistral.with_options``)."""
-
-    server_url: str
-    retry_config: RetryConfig | None
-    timeout_ms: int | None
-    headers: Mapping[str, str]
-    logger: _logging.Logger | None = attrs.field(repr=False)
+__all__ = ["SERVERS", "Mistral"]
 
 
 class Mistral:
@@ -86,12 +72,10 @@ class Mistral:
         http_headers: Mapping[str, str] | None = None,
         auth: Auth | None = None,
     ) -> None:
-        if timeout_ms is not None and timeout_ms <= 0:
-            raise ValueError(f"timeout_ms must be positive, got {timeout_ms}")
         self._config = ClientConfig(
-            server_url=_server_url(server, server_url, url_params),
+            server_url=server_url_of(server, server_url, url_params),
             retry_config=DEFAULT_RETRY_CONFIG if isinstance(retry_config, Unset) else retry_config,
-            timeout_ms=timeout_ms,
+            timeout_ms=check_timeout_ms(timeout_ms),
             headers=dict(http_headers or {}),
             logger=debug_logger if debug_logger is not None else _logging.default_logger(),
         )
@@ -124,11 +108,11 @@ class Mistral:
         """
         changes: dict[str, Any] = {"headers": {**self._config.headers, **(http_headers or {})}}
         if server_url is not None:
-            changes["server_url"] = _server_url(None, server_url, None)
+            changes["server_url"] = server_url_of(None, server_url, None)
         if not isinstance(retry_config, Unset):
             changes["retry_config"] = retry_config
         if not isinstance(timeout_ms, Unset):
-            changes["timeout_ms"] = timeout_ms
+            changes["timeout_ms"] = check_timeout_ms(timeout_ms)
         copy = object.__new__(Mistral)
         copy._config = attrs.evolve(self._config, **changes)
         copy._auth = self._auth
@@ -214,24 +198,3 @@ def _plugin_manager(plugins: Iterable[object]) -> pluggy.PluginManager:
         manager.register(plugin)
     manager.check_pending()  # a misspelt hook name fails here, not silently later
     return manager
-
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def _server_url(
-    server: str | None, server_url: str | None, url_params: Mapping[str, str] | None
-) -> str:
-    if server_url is None:
-        name = server or DEFAULT_SERVER
-        if name not in SERVERS:
-            raise ValueError(f"unknown server {name!r}; known servers: {', '.join(SERVERS)}")
-        server_url = SERVERS[name]
-    params = url_params or {}
-    missing = [name for name in _PLACEHOLDER.findall(server_url) if name not in params]
-    if missing:
-        raise ValueError(f"server_url needs url_params for {missing}")
-    url = _PLACEHOLDER.sub(lambda match: str(params[match.group(1)]), server_url)
-    if not url.startswith(("http://", "https://")):
-        raise ValueError(f"server_url must start with http:// or https://, got {url!r}")
-    return url.rstrip("/")

@@ -29,6 +29,7 @@ def default_logger() -> logging.Logger | None:
     if os.environ.get(DEBUG_ENV, "").lower() not in ("1", "true", "yes", "on"):
         return None
     import logging
+
     logger = logging.getLogger("mistral_core")
     if not logger.handlers:
         logger.addHandler(logging.StreamHandler())

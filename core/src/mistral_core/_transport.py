@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
@@ -74,7 +74,7 @@ class HTTPClients:
     Clients we create are created on first use and closed by :meth:`close` or
     :meth:`aclose`; clients the user passed in are used as they are and never closed.
     An async client we own belongs to one event loop: a call from another loop (a
-    second ``asyncio.run()``) gets a new one.
+    second ``asyncio.run()``) gets a new one, and each is closed when its loop shuts down.
     """
 
     def __init__(
@@ -85,6 +85,7 @@ class HTTPClients:
         self._async = async_client
         self._owns_async = async_client is None
         self._async_loop: asyncio.AbstractEventLoop | None = None
+        self._async_closer: AsyncGenerator[None, None] | None = None
         self._closing: set[concurrent.futures.Future[None]] = set()
 
     def sync(self) -> SyncHTTPClient:
@@ -92,7 +93,7 @@ class HTTPClients:
             self._sync = httpx.Client(timeout=DEFAULT_TIMEOUT)
         return self._sync
 
-    def async_(self) -> AsyncHTTPClient:
+    async def async_(self) -> AsyncHTTPClient:
         if not self._owns_async:
             assert self._async is not None
             return self._async
@@ -100,8 +101,10 @@ class HTTPClients:
 
         loop = asyncio.get_running_loop()
         if self._async is None or self._async_loop is not loop:
-            self._async = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
-            self._async_loop = loop
+            client = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
+            self._async, self._async_loop = client, loop
+            self._async_closer = _closed_at_loop_shutdown(client)
+            await anext(self._async_closer)
         return self._async
 
     def close(self) -> None:
@@ -125,9 +128,10 @@ class HTTPClients:
         """Close the clients we own; an async one from a finished event loop is let go."""
         import asyncio
 
-        client, loop = self._take_owned_async()
-        if client is not None and loop is asyncio.get_running_loop():
-            await client.aclose()
+        closer, loop = self._async_closer, self._async_loop
+        if closer is not None and loop is asyncio.get_running_loop():
+            self._take_owned_async()
+            await closer.aclose()  # closes the client
         self.close()
 
     def _take_owned_async(
@@ -136,8 +140,20 @@ class HTTPClients:
         if not self._owns_async or not isinstance(self._async, httpx.AsyncClient):
             return None, None
         client, loop = self._async, self._async_loop
-        self._async, self._async_loop = None, None
+        self._async, self._async_loop, self._async_closer = None, None, None
         return client, loop
+
+
+async def _closed_at_loop_shutdown(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    """Closes ``client`` when its event loop shuts down, or when this generator is closed.
+
+    ``asyncio.run()`` closes every unfinished async generator before it closes the loop:
+    that is the last moment the client's connections can be closed on their own loop.
+    """
+    try:
+        yield
+    finally:
+        await client.aclose()
 
 
 class Step(enum.Enum):
@@ -179,9 +195,13 @@ class Attempts:
         try:
             return (yield from self._attempt_until_done())
         except MistralError as error:
-            if self._hooks.mistral_after_error.get_hookimpls():
-                self._hooks.mistral_after_error(error=error, context=self._context)
+            self.report(error)
             raise
+
+    def report(self, error: MistralError) -> None:
+        """Call the ``mistral_after_error`` hooks (once per call: the error to be raised)."""
+        if self._hooks.mistral_after_error.get_hookimpls():
+            self._hooks.mistral_after_error(error=error, context=self._context)
 
     def _attempt_until_done(self) -> Plan:
         retry = self._retry_config.start() if self._retry_config is not None else None

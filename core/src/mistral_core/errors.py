@@ -101,9 +101,12 @@ class HTTPValidationError(APIError):
 
     @property
     def detail(self) -> list[Any]:
-        """The server's validation errors, parsed (``loc``, ``msg``, ``type`` each)."""
-        detail = self.body.get("detail") if isinstance(self.body, dict) else None
-        return detail if isinstance(detail, list) else []
+        """The server's validation errors, parsed (``loc``, ``msg``, ``type`` each).
+
+        Found at the top of the body (``{"detail": [...]}``) or inside its message
+        (``{"object": "error", "message": {"detail": [...]}}``), as the API sends both.
+        """
+        return _validation_details(self.body) or []
 
 
 class RateLimitError(APIError):
@@ -199,8 +202,33 @@ def parse_error_body(content: bytes) -> Any:
         return text
 
 
+def _validation_details(body: Any) -> list[Any] | None:
+    if not isinstance(body, dict):
+        return None
+    for container in (body, body.get("message")):
+        detail = container.get("detail") if isinstance(container, dict) else None
+        if isinstance(detail, list):
+            return detail
+    return None
+
+
+def _describe_details(details: list[Any]) -> str:
+    """``messages.0.content: Field required; ...`` from FastAPI-style validation errors."""
+    problems = []
+    for item in details:
+        if isinstance(item, dict):
+            location = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
+            problems.append(f"{location}: {item.get('msg', item)}" if location else str(item))
+        else:
+            problems.append(str(item))
+    return _preview("; ".join(problems))
+
+
 def server_message(body: Any, fallback: str) -> str:
     """The most useful human message in an error body, whatever shape the server used."""
+    details = _validation_details(body)
+    if details:
+        return _describe_details(details)
     if isinstance(body, dict):
         for key in ("message", "detail", "error"):
             value = body.get(key)

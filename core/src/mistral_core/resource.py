@@ -37,44 +37,38 @@ class Resource:
     ) -> R:
         """Send a JSON call and return its parsed response."""
         call = PreparedCall(self._client, operation, body, options)
-        response, retries = self._send(call)
-        return call.result(response, retries)
+        return call.result(self._send(call))
 
     async def _call_async(
         self, operation: Operation[R, Any], body: Mapping[str, Any] | None, options: CallOptions
     ) -> R:
         """Send a JSON call and return its parsed response, without blocking the loop."""
         call = PreparedCall(self._client, operation, body, options)
-        response, retries = await self._send_async(call)
-        return call.result(response, retries)
+        return call.result(await self._send_async(call))
 
     def _stream(
         self, operation: Operation[Any, E], body: Mapping[str, Any] | None, options: CallOptions
     ) -> EventStream[E]:
         """Open a server-sent event stream; retried only until the stream starts."""
         call = PreparedCall(self._client, operation, body, options, stream=True)
-        response, retries = self._send(call)
-        return call.event_stream(response, retries)
+        return call.event_stream(self._send(call))
 
     async def _stream_async(
         self, operation: Operation[Any, E], body: Mapping[str, Any] | None, options: CallOptions
     ) -> AsyncEventStream[E]:
         """Open a server-sent event stream without blocking the loop."""
         call = PreparedCall(self._client, operation, body, options, stream=True)
-        response, retries = await self._send_async(call)
-        return call.async_event_stream(response, retries)
+        return call.async_event_stream(await self._send_async(call))
 
-    def _send(self, call: PreparedCall[Any, Any]) -> tuple[httpx.Response, int]:
+    def _send(self, call: PreparedCall[Any, Any]) -> httpx.Response:
         http = self._client._http.sync()
-        attempts = call.attempts(http.build_request)
-        response = run_sync(attempts.plan(), http, self._client._auth, stream=call.stream)
-        return response, attempts.retries
+        plan = call.attempts(http.build_request).plan()
+        return run_sync(plan, http, self._client._auth, stream=call.stream)
 
-    async def _send_async(self, call: PreparedCall[Any, Any]) -> tuple[httpx.Response, int]:
-        http = self._client._http.async_()
-        attempts = call.attempts(http.build_request)
-        response = await run_async(attempts.plan(), http, self._client._auth, stream=call.stream)
-        return response, attempts.retries
+    async def _send_async(self, call: PreparedCall[Any, Any]) -> httpx.Response:
+        http = await self._client._http.async_()
+        plan = call.attempts(http.build_request).plan()
+        return await run_async(plan, http, self._client._auth, stream=call.stream)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"

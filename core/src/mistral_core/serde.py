@@ -114,6 +114,8 @@ def describe_problems(exc: BaseException, root: str = "(root)") -> list[str]:
     problems = []
     for message in cattrs.transform_error(exc, path="", format_exception=_format_problem):
         problem, _, path = message.rpartition(" @ ")
+        if not path and problem.startswith("unknown field"):
+            problem += " (extra_body= sends fields this client does not know)"
         problems.append(f"{path.lstrip('.') or root}: {problem}")
     return problems
 
@@ -121,7 +123,7 @@ def describe_problems(exc: BaseException, root: str = "(root)") -> list[str]:
 def _format_problem(exc: BaseException, _: Any) -> str:
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         unknown = ", ".join(repr(key) for key in sorted(exc.extra_fields))
-        return f"unknown field {unknown} (extra_body= sends fields this client does not know)"
+        return f"unknown field {unknown}"
     if isinstance(exc, KeyError):
         return "required field missing"
     return str(exc)
@@ -261,6 +263,7 @@ def _tagged_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], 
         known = tuple(v for v in variants if v is not UnknownVariant)
         by_tag = {_variant_tag(v, tag): v for v in known}
         hooks = {v: conv.get_structure_hook(v) for v in known}
+
         def structure(value: Any, _: Any) -> Any:
             if isinstance(value, UnknownVariant):
                 return value

@@ -9,6 +9,7 @@ context manager, or when a ``for`` loop over it is left early.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
@@ -18,6 +19,7 @@ from . import _json
 from ._sse_decoder import ServerSentEvent, SSEDecoder
 from .errors import (
     APIConnectionError,
+    MistralError,
     ResponseValidationError,
     StreamError,
     connection_error,
@@ -35,12 +37,23 @@ Parse = Callable[[Any], T]
 DONE = "[DONE]"
 
 
+def _ignore(error: MistralError) -> None:
+    pass
+
+
 class _StreamBase(Generic[T]):
-    def __init__(self, response: httpx.Response, parse: Parse[T], info: HTTPInfo) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        parse: Parse[T],
+        info: HTTPInfo,
+        on_error: Callable[[MistralError], None] = _ignore,
+    ) -> None:
         self.response = response
         self.http = info
         """The HTTP exchange that opened the stream (status, headers, request id)."""
         self._parse = parse
+        self._on_error = on_error
         self._decoder = SSEDecoder()
         self._closed = False
         self._finished = False
@@ -74,8 +87,27 @@ class _StreamBase(Generic[T]):
             )
 
     def _check_complete(self) -> None:
-        if not self._finished and self._decoder.has_pending:
+        """The API ends every stream with ``[DONE]``: a stream without it was cut short."""
+        if self._finished:
+            return
+        if self._decoder.has_pending:
             raise APIConnectionError("the stream ended in the middle of an event")
+        raise APIConnectionError("the stream ended without [DONE]: it was cut short")
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn what breaks the stream into our errors, and tell the error hooks."""
+        try:
+            yield
+        except httpx.RequestError as exc:
+            if self._closed:  # closed on purpose: not an error
+                return
+            error = connection_error(exc, "while streaming")
+            self._on_error(error)
+            raise error from exc
+        except MistralError as error:
+            self._on_error(error)
+            raise
 
     def _items_of(self, events: list[ServerSentEvent]) -> Iterator[T]:
         for event in events:
@@ -88,8 +120,14 @@ class _StreamBase(Generic[T]):
 class EventStream(_StreamBase[T]):
     """A blocking stream of events; use it in a ``with`` block or a ``for`` loop."""
 
-    def __init__(self, response: httpx.Response, parse: Parse[T], info: HTTPInfo) -> None:
-        super().__init__(response, parse, info)
+    def __init__(
+        self,
+        response: httpx.Response,
+        parse: Parse[T],
+        info: HTTPInfo,
+        on_error: Callable[[MistralError], None] = _ignore,
+    ) -> None:
+        super().__init__(response, parse, info, on_error)
         self._items = self._read()
 
     def __iter__(self) -> Iterator[T]:
@@ -114,16 +152,14 @@ class EventStream(_StreamBase[T]):
 
     def _read(self) -> Iterator[T]:
         try:
-            self._check_content_type()
-            for chunk in self.response.iter_bytes():
-                yield from self._items_of(self._decoder.feed(chunk))
-                if self._finished:
-                    return
-            yield from self._items_of(self._decoder.flush())
-            self._check_complete()
-        except httpx.RequestError as exc:
-            if not self._closed:
-                raise connection_error(exc, "while streaming") from exc
+            with self._errors():
+                self._check_content_type()
+                for chunk in self.response.iter_bytes():
+                    yield from self._items_of(self._decoder.feed(chunk))
+                    if self._finished:
+                        return
+                yield from self._items_of(self._decoder.flush())
+                self._check_complete()
         finally:
             self.close()
 
@@ -131,8 +167,14 @@ class EventStream(_StreamBase[T]):
 class AsyncEventStream(_StreamBase[T]):
     """An asynchronous stream of events; use it in ``async with`` or ``async for``."""
 
-    def __init__(self, response: httpx.Response, parse: Parse[T], info: HTTPInfo) -> None:
-        super().__init__(response, parse, info)
+    def __init__(
+        self,
+        response: httpx.Response,
+        parse: Parse[T],
+        info: HTTPInfo,
+        on_error: Callable[[MistralError], None] = _ignore,
+    ) -> None:
+        super().__init__(response, parse, info, on_error)
         self._items = self._read()
 
     def __aiter__(self) -> AsyncIterator[T]:
@@ -161,17 +203,15 @@ class AsyncEventStream(_StreamBase[T]):
 
     async def _read(self) -> AsyncIterator[T]:
         try:
-            self._check_content_type()
-            async for chunk in self.response.aiter_bytes():
-                for item in self._items_of(self._decoder.feed(chunk)):
+            with self._errors():
+                self._check_content_type()
+                async for chunk in self.response.aiter_bytes():
+                    for item in self._items_of(self._decoder.feed(chunk)):
+                        yield item
+                    if self._finished:
+                        return
+                for item in self._items_of(self._decoder.flush()):
                     yield item
-                if self._finished:
-                    return
-            for item in self._items_of(self._decoder.flush()):
-                yield item
-            self._check_complete()
-        except httpx.RequestError as exc:
-            if not self._closed:
-                raise connection_error(exc, "while streaming") from exc
+                self._check_complete()
         finally:
             await self.aclose()
