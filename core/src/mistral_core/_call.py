@@ -204,7 +204,8 @@ class PreparedCall(Generic[R, E]):
         events = self.operation.model(self.operation.events)
         if events is None:
             return lambda data: data
-        return lambda data: serde.read({"data": data}, events)
+        read_event = serde.reader(events)
+        return lambda data: read_event({"data": data})
 
     def _info(self, response: httpx.Response) -> HTTPInfo:
         deprecation = response.headers.get(DEPRECATION_HEADER)

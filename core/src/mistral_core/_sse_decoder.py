@@ -2,7 +2,7 @@
 
 It follows the WHATWG HTML "event stream interpretation" rules exactly, because streaming
 responses are only correct if every byte split, line ending and field quirk is handled the way
-the spec says. It is pure and stdlib-only (plus ``attrs`` for the event record) so the transport
+the spec says. It is pure and stdlib-only so the transport
 layer can feed it whatever byte chunks the network delivers, and it works on whole decoded text
 chunks rather than characters because it sits on the token-streaming hot path.
 """
@@ -10,17 +10,19 @@ chunks rather than characters because it sits on the token-streaming hot path.
 from __future__ import annotations
 
 import codecs
-
-import attrs
+from typing import NamedTuple
 
 __all__ = ["SSEDecoder", "ServerSentEvent"]
 
 _utf8_decoder = codecs.getincrementaldecoder("utf-8")
 
 
-@attrs.frozen
-class ServerSentEvent:
-    """One dispatched event; immutable so it can be shared and compared safely."""
+class ServerSentEvent(NamedTuple):
+    """One dispatched event; immutable so it can be shared and compared safely.
+
+    A named tuple rather than an attrs class: one is made per streamed token, and a
+    tuple is the cheapest immutable record to make.
+    """
 
     event: str = "message"
     data: str = ""

@@ -40,6 +40,7 @@ __all__ = [
     "loads",
     "make_converter",
     "read",
+    "reader",
     "request_converter",
     "to_request_json",
 ]
@@ -71,24 +72,39 @@ def make_converter(*, strict: bool, detailed: bool = True) -> cattrs.Converter:
 
 
 def read(payload: Any, cls: type[T]) -> T:
-    """A response model from its JSON; a mismatch raises ``ValueError`` naming each problem.
+    """A response model from its JSON; a mismatch raises ``ValueError`` naming each problem."""
+    return reader(cls)(payload)
+
+
+def reader(cls: type[T]) -> Callable[[Any], T]:
+    """A function that reads ``cls`` from JSON, for reading many (the events of a stream).
 
     Parsing takes the fast path; only a payload that fails is parsed again, slowly, to
-    say where it went wrong.
+    say where it went wrong (as a ``ValueError`` naming each problem).
     """
-    try:
-        return converter.structure(payload, cls)
-    except Exception as fast_error:
+    structure = converter.get_structure_hook(cls)
+
+    def read_one(payload: Any) -> T:
         try:
-            _detailed_converter().structure(payload, cls)
-        except Exception as exc:
-            raise ValueError("; ".join(describe_problems(exc, cls.__name__))) from None
-        raise ValueError(str(fast_error)) from None
+            return structure(payload, cls)  # type: ignore[no-any-return]
+        except Exception as error:
+            raise ValueError(_explained(error, payload, cls, strict=False)) from None
+
+    return read_one
+
+
+def _explained(fast_error: Exception, value: Any, cls: type, *, strict: bool) -> str:
+    """What is wrong with ``value``, found again by a slow pass that records every path."""
+    try:
+        _detailed_converter(strict).structure(value, cls)
+    except Exception as exc:
+        return "; ".join(describe_problems(exc, cls.__name__))
+    return f"{cls.__name__}: {fast_error}"
 
 
 @functools.cache
-def _detailed_converter() -> cattrs.Converter:
-    return make_converter(strict=False)
+def _detailed_converter(strict: bool) -> cattrs.Converter:
+    return make_converter(strict=strict)
 
 
 def to_request_json(value: Mapping[str, Any], cls: type[T]) -> Any:
@@ -97,14 +113,10 @@ def to_request_json(value: Mapping[str, Any], cls: type[T]) -> Any:
     Dict input and model input give identical JSON, because both go through the model.
     """
     try:
-        model = request_converter.structure(value, cls)
-    except Exception as exc:
-        raise FieldError(_describe(exc, cls)) from None
+        model = request_converter.get_structure_hook(cls)(value, cls)
+    except Exception as error:
+        raise FieldError(_explained(error, value, cls, strict=True)) from None
     return request_converter.unstructure(model)
-
-
-def _describe(exc: BaseException, cls: type) -> str:
-    return "; ".join(describe_problems(exc, cls.__name__))
 
 
 def describe_problems(exc: BaseException, root: str = "(root)") -> list[str]:
@@ -160,7 +172,14 @@ def _checked(kind: type, check: Callable[[Any], bool]) -> StructureHook:
 
 def _list_factory(conv: cattrs.Converter) -> Callable[[Any], StructureHook]:
     def factory(list_type: Any) -> StructureHook:
-        structure_items = list_structure_factory(list_type, conv)
+        if conv.detailed_validation:
+            structure_items = list_structure_factory(list_type, conv)  # keeps item paths
+        else:
+            item_type = typing.get_args(list_type)[0] if typing.get_args(list_type) else Any
+            item_hook = conv.get_structure_hook(item_type)
+
+            def structure_items(value: Any, _: Any) -> Any:
+                return [item_hook(item, item_type) for item in value]
 
         def structure(value: Any, t: Any) -> Any:
             if not isinstance(value, (list, tuple)):
@@ -199,15 +218,19 @@ def _json_names(cls: type) -> dict[str, Any]:
 
 def _model_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], StructureHook]:
     def factory(cls: type) -> StructureHook:
-        structure_fields: StructureHook = make_dict_structure_fn(
-            cls,
-            conv,
-            _cattrs_forbid_extra_keys=strict,
-            _cattrs_detailed_validation=conv.detailed_validation,
-            **_json_names(cls),
-        )
-        if not strict and not conv.detailed_validation:
-            return structure_fields  # the fast path: a failure is explained by a detailed pass
+        structure_fields: StructureHook
+        if conv.detailed_validation:
+            structure_fields = make_dict_structure_fn(
+                cls,
+                conv,
+                _cattrs_forbid_extra_keys=strict,
+                _cattrs_detailed_validation=True,
+                **_json_names(cls),
+            )
+        else:  # a failure is explained by a detailed pass
+            structure_fields = _fast_structure_fn(cls, conv, forbid_extra_keys=strict)
+            if not strict:
+                return structure_fields
 
         def structure(value: Any, t: Any) -> Any:
             if isinstance(value, cls):  # a model built by the caller is checked like a dict
@@ -221,6 +244,41 @@ def _model_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
         return structure
 
     return factory
+
+
+def _fast_structure_fn(
+    cls: type, conv: cattrs.Converter, *, forbid_extra_keys: bool
+) -> StructureHook:
+    """Reads ``cls`` from a JSON object in one call, for every request and response.
+
+    cattrs' own function gathers optional fields in a dict first; here each field is one
+    keyword argument, and a field that JSON gives as it is (``str``, ``int``...) is read
+    with no call at all. A missing required key raises ``KeyError``, an unknown one (when
+    forbidden) ``ValueError``; :func:`_explained` says which, with a detailed pass.
+    """
+    attrs.resolve_types(cls)
+    keys = [field.metadata.get(JSON_NAME, field.name) for field in attrs.fields(cls)]
+    namespace: dict[str, Any] = {"__cls": cls, "__keys": frozenset(keys)}
+    check = "    if not __keys.issuperset(o):\n        raise ValueError('unknown field')\n"
+    arguments = []
+    for index, field in enumerate(attrs.fields(cls)):
+        key = repr(keys[index])
+        try:
+            hook = conv.get_structure_hook(field.type)
+        except RecursionError:  # a model that contains itself: look the hook up late
+            hook = conv.structure
+        value = f"o[{key}]"
+        if hook is not _passthrough:
+            namespace[f"__hook{index}"], namespace[f"__type{index}"] = hook, field.type
+            value = f"__hook{index}({value}, __type{index})"
+        if field.default is not attrs.NOTHING:
+            namespace[f"__default{index}"] = field.default
+            value = f"{value} if {key} in o else __default{index}"
+        arguments.append(f"{field.alias}={value}")
+    source = "def structure(o, _):\n" + (check if forbid_extra_keys else "")
+    source += f"    return __cls({', '.join(arguments)})\n"
+    exec(compile(source, f"<mistral_core structure {cls.__qualname__}>", "exec"), namespace)
+    return namespace["structure"]  # type: ignore[no-any-return]
 
 
 def _model_unstructure_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any], Any]]:
@@ -331,12 +389,19 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
         members = [m for m in typing.get_args(union) if m is not Unset and m is not type(None)]
         nullable = type(None) in typing.get_args(union)
         candidates = [(_accepts(m), conv.get_structure_hook(m), m) for m in members]
+        if not strict and len(members) == 1:  # X | Unset, X | None: X's own hook suffices
+            return _or_none(candidates[0][1], members[0]) if nullable else candidates[0][1]
+        if not strict and all(hook is _passthrough for _, hook, _ in candidates):
+            return _passthrough  # lenient primitives (str | int, ...) are taken as they are
         names = " | ".join([*(_type_name(m) for m in members), *(["None"] if nullable else [])])
         only_member = _only_member_by_json_type(candidates)
+        as_is = frozenset(kind for kind, (hook, _) in only_member.items() if hook is _passthrough)
 
         def structure(value: Any, _: Any) -> Any:
             if value is None and nullable:
                 return None
+            if type(value) in as_is:  # lenient and primitive: nothing to do
+                return value
             only = only_member.get(type(value))
             if only is not None:  # the common case: one member takes this kind of JSON value
                 return only[0](value, only[1])
@@ -354,6 +419,16 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
         return structure
 
     return factory
+
+
+def _or_none(hook: StructureHook, member: Any) -> StructureHook:
+    if hook is _passthrough:
+        return _passthrough
+
+    def structure(value: Any, _: Any) -> Any:
+        return None if value is None else hook(value, member)
+
+    return structure
 
 
 _JSON_SAMPLES: dict[type, Any] = {str: "", int: 0, float: 0.5, bool: False, list: [], dict: {}}
@@ -385,5 +460,5 @@ def _type_name(t: Any) -> str:
 converter = make_converter(strict=False, detailed=False)
 """Reads responses: lenient where the API grows, and fast (see :func:`read`)."""
 
-request_converter = make_converter(strict=True)
-"""Checks caller input: strict, with errors that name the field."""
+request_converter = make_converter(strict=True, detailed=False)
+"""Checks caller input: strict, and fast (see :func:`to_request_json`)."""
