@@ -1,8 +1,11 @@
 """A small, fast, plugin-based client for the Mistral AI API.
 
 ``Mistral`` is the client; resource groups such as ``client.chat`` come from installed
-plugins (``pip install mistral-plugin-chat``) and are imported on first use.
+plugins (``pip install mistral-plugin-chat``) and are imported on first use, and so is
+the streaming machinery (``EventStream``): a program pays only for what it uses.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from ._call import CallOptions, Operation
 from ._client import SERVERS, Mistral
@@ -26,12 +29,14 @@ from .errors import (
     SDKError,
     StreamError,
 )
-from .hooks import RequestContext, hookimpl
 from .models import UNSET, HTTPInfo, Model, OpenEnum, Tagged, UnknownVariant, Unset
 from .plugins import MissingResourceError
 from .resource import Resource
 from .retry import BackoffStrategy, RetryConfig
-from .sse import AsyncEventStream, EventStream
+
+if TYPE_CHECKING:
+    from .hooks import RequestContext, hookimpl
+    from .sse import AsyncEventStream, EventStream
 
 __all__ = [
     "SERVERS",
@@ -74,3 +79,20 @@ __all__ = [
     "__version__",
     "hookimpl",
 ]
+
+
+_LAZY = {
+    "EventStream": "sse",
+    "AsyncEventStream": "sse",
+    "RequestContext": "hooks",
+    "hookimpl": "hooks",
+}
+"""Names imported on first use: streaming, and pluggy for those who write plugins."""
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)

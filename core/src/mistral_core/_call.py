@@ -21,13 +21,13 @@ from ._config import check_timeout_ms, server_url
 from ._transport import Attempts, merge_headers
 from ._version import __version__
 from .errors import MistralError, ResponseValidationError
-from .hooks import RequestContext
 from .models import UNSET, HTTPInfo, Model, Unset
 from .retry import RetryConfig
-from .sse import AsyncEventStream, EventStream
 
 if TYPE_CHECKING:
     from ._client import Mistral
+    from .hooks import RequestContext
+    from .sse import AsyncEventStream, EventStream
 
 __all__ = ["CallOptions", "Operation", "PreparedCall"]
 
@@ -144,13 +144,18 @@ class PreparedCall(Generic[R, E]):
                 headers=self.headers,
                 timeout=self.timeout,
             ),
-            context=RequestContext(self.client, self.operation.id, self.stream),
             hooks=self.client._hooks,
+            context=self._context,
             retry_config=self.retry_config,
             stream=self.stream,
             logger=self.client._config.logger,
         )
         return self._attempts
+
+    def _context(self, attempt: int) -> RequestContext:
+        from .hooks import RequestContext  # plugins are there, so pluggy is imported already
+
+        return RequestContext(self.client, self.operation.id, self.stream, attempt)
 
     def report(self, error: MistralError) -> None:
         """Tell the ``mistral_after_error`` hooks about an error found after the attempts."""
@@ -188,9 +193,13 @@ class PreparedCall(Generic[R, E]):
         return result  # type: ignore[no-any-return]
 
     def event_stream(self, response: httpx.Response) -> EventStream[E]:
+        from .sse import EventStream  # only programs that stream pay for importing it
+
         return EventStream(response, self._event_parser(), self._info(response), self.report)
 
     def async_event_stream(self, response: httpx.Response) -> AsyncEventStream[E]:
+        from .sse import AsyncEventStream
+
         return AsyncEventStream(response, self._event_parser(), self._info(response), self.report)
 
     def _reported(self, error: MistralError) -> MistralError:
@@ -204,6 +213,10 @@ class PreparedCall(Generic[R, E]):
         events = self.operation.model(self.operation.events)
         if events is None:
             return lambda data: data
+        (data_field, *others) = attrs.fields(events)
+        if not others:  # the usual event model: just its data, read without a wrapping dict
+            read_data = serde.reader(data_field.type)
+            return lambda data: events(data=read_data(data))
         read_event = serde.reader(events)
         return lambda data: read_event({"data": data})
 

@@ -10,19 +10,22 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import pluggy
 
-from . import _logging, hooks
+from . import _logging
 from ._config import SERVERS, ClientConfig, check_timeout_ms
 from ._config import server_url as server_url_of
-from ._transport import AsyncHTTPClient, HTTPClients, SyncHTTPClient
+from ._transport import HTTPClients
 from .auth import ApiKey, Auth, BearerAuth
 from .models import UNSET, Unset
-from .plugins import ResourceCatalog, load_hook_plugins
+from .plugins import PLUGINS_GROUP, ResourceCatalog, installed
 from .retry import DEFAULT_RETRY_CONFIG, RetryConfig
 
 if TYPE_CHECKING:
+    import pluggy
+
     from mistral_plugin_chat import Chat  # type: ignore[import-not-found,unused-ignore]
+
+    from ._http_types import AsyncHTTPClient, SyncHTTPClient
 
 __all__ = ["SERVERS", "Mistral"]
 
@@ -83,15 +86,20 @@ class Mistral:
         self._http = HTTPClients(client, async_client)
         self._hooks = _plugin_manager(plugins)
         self._catalog = ResourceCatalog(self._hooks)
-        self._hooks.hook.mistral_client_init(client=self)
+        if self._hooks is not None:
+            self._hooks.hook.mistral_client_init(client=self)
 
     @property
     def server_url(self) -> str:
         return self._config.server_url
 
     @property
-    def plugin_manager(self) -> pluggy.PluginManager:
-        """This client's pluggy manager (shared with its ``with_options`` copies)."""
+    def plugin_manager(self) -> pluggy.PluginManager | None:
+        """This client's pluggy manager (shared with its ``with_options`` copies).
+
+        ``None`` when no plugin was given or installed: then no hook runs, and pluggy is
+        not even imported.
+        """
         return self._hooks
 
     def with_options(
@@ -179,22 +187,11 @@ class ResourceNamespace:
         return f"<resource namespace client.{self._path}>"
 
 
-class _PluginManager(pluggy.PluginManager):
-    """Takes ``mistral_*`` functions as hook implementations, marked or not (as pytest does)."""
+def _plugin_manager(plugins: Iterable[object]) -> pluggy.PluginManager | None:
+    """A manager with the given and the installed hook plugins; none when there are none."""
+    plugins = list(plugins)
+    if not plugins and not installed(PLUGINS_GROUP):
+        return None
+    from .hooks import make_plugin_manager
 
-    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
-        options = super().parse_hookimpl_opts(plugin, name)
-        is_hook_name = name.startswith(f"{hooks.PROJECT}_")
-        if options is None and is_hook_name and callable(getattr(plugin, name, None)):
-            return {}  # type: ignore[return-value]
-        return options
-
-
-def _plugin_manager(plugins: Iterable[object]) -> pluggy.PluginManager:
-    manager = _PluginManager(hooks.PROJECT)
-    manager.add_hookspecs(hooks)
-    load_hook_plugins(manager)
-    for plugin in plugins:
-        manager.register(plugin)
-    manager.check_pending()  # a misspelt hook name fails here, not silently later
-    return manager
+    return make_plugin_manager(plugins)

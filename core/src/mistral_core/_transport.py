@@ -11,7 +11,7 @@ import contextlib
 import enum
 import time
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     import pluggy
 
+    from ._http_types import AsyncHTTPClient, SyncHTTPClient
     from .auth import Auth
     from .hooks import RequestContext
     from .retry import RetryConfig
@@ -41,31 +42,6 @@ async def async_sleep(seconds: float) -> None:
     import asyncio  # only async programs pay for importing asyncio
 
     await asyncio.sleep(seconds)
-
-
-class _BuildsRequests(Protocol):
-    def build_request(
-        self,
-        method: str,
-        url: str,
-        *,
-        content: Any = None,
-        params: Any = None,
-        headers: Any = None,
-        timeout: Any = ...,
-    ) -> httpx.Request: ...
-
-
-class SyncHTTPClient(_BuildsRequests, Protocol):
-    """What is used of an ``httpx.Client``; any object with these two methods will do."""
-
-    def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response: ...
-
-
-class AsyncHTTPClient(_BuildsRequests, Protocol):
-    """What is used of an ``httpx.AsyncClient``; any object with these two methods will do."""
-
-    async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response: ...
 
 
 class HTTPClients:
@@ -176,15 +152,15 @@ class Attempts:
         self,
         build: Callable[[], httpx.Request],
         *,
-        context: RequestContext,
-        hooks: pluggy.PluginManager,
+        hooks: pluggy.PluginManager | None,
+        context: Callable[[int], RequestContext],
         retry_config: RetryConfig | None,
         stream: bool,
         logger: _logging.Logger | None,
     ) -> None:
         self._build = build
+        self._hooks = hooks.hook if hooks is not None else None
         self._context = context
-        self._hooks = hooks.hook
         self._retry_config = retry_config
         self._stream = stream
         self._logger = logger
@@ -200,18 +176,25 @@ class Attempts:
 
     def report(self, error: MistralError) -> None:
         """Call the ``mistral_after_error`` hooks (once per call: the error to be raised)."""
-        if self._hooks.mistral_after_error.get_hookimpls():
-            self._hooks.mistral_after_error(error=error, context=self._context)
+        hook = self._hook("mistral_after_error")
+        if hook is not None:
+            hook(error=error, context=self._context(self.retries + 1))
+
+    def _hook(self, name: str) -> pluggy.HookCaller | None:
+        """The hook ``name`` when some plugin implements it (most calls have none)."""
+        if self._hooks is None:
+            return None
+        hook: pluggy.HookCaller = getattr(self._hooks, name)
+        return hook if hook.get_hookimpls() else None
 
     def _attempt_until_done(self) -> Plan:
         retry = self._retry_config.start() if self._retry_config is not None else None
         while True:
-            context = self._context
             request = self._build()
-            if self._hooks.mistral_before_request.get_hookimpls():
-                request = (
-                    self._hooks.mistral_before_request(request=request, context=context) or request
-                )
+            hook = self._hook("mistral_before_request")
+            if hook is not None:
+                context = self._context(self.retries + 1)
+                request = hook(request=request, context=context) or request
             yield Step.SIGN, request
             if self._logger is not None:
                 _logging.log_request(self._logger, request)
@@ -226,11 +209,10 @@ class Attempts:
                 if delay is None:
                     raise connection_error(exc) from exc
             else:
-                if self._hooks.mistral_after_response.get_hookimpls():
-                    response = (
-                        self._hooks.mistral_after_response(response=response, context=context)
-                        or response
-                    )
+                hook = self._hook("mistral_after_response")
+                if hook is not None:
+                    context = self._context(self.retries + 1)
+                    response = hook(response=response, context=context) or response
                 if self._logger is not None:
                     _logging.log_response(self._logger, response, time.monotonic() - started)
                 if not response.is_error:
@@ -245,7 +227,6 @@ class Attempts:
                     yield Step.CLOSE, response
             yield Step.SLEEP, delay
             self.retries += 1
-            self._context = _next_attempt(context)
 
     def _read_body(self, response: httpx.Response) -> Generator[tuple[Step, Any], Any, None]:
         if not self._stream:
@@ -254,12 +235,6 @@ class Attempts:
             yield Step.READ, response
         except httpx.RequestError as exc:
             raise connection_error(exc) from exc
-
-
-def _next_attempt(context: RequestContext) -> RequestContext:
-    from attrs import evolve
-
-    return evolve(context, attempt=context.attempt + 1)
 
 
 def run_sync(plan: Plan, http: SyncHTTPClient, auth: Auth, *, stream: bool) -> httpx.Response:

@@ -11,7 +11,7 @@ nothing but a check.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ._client import Mistral
     from .errors import MistralError
 
-__all__ = ["PROJECT", "RequestContext", "hookimpl", "hookspec"]
+__all__ = ["PROJECT", "RequestContext", "hookimpl", "hookspec", "make_plugin_manager"]
 
 PROJECT = "mistral"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -80,3 +80,29 @@ def mistral_resources() -> Mapping[str, Any] | None:
     The same contract as the ``mistral.resources`` entry points, for plugins passed to
     one client; a group given here wins over an installed one of the same path.
     """
+
+
+class _PluginManager(pluggy.PluginManager):
+    """Takes ``mistral_*`` functions as hook implementations, marked or not (as pytest does)."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        options = super().parse_hookimpl_opts(plugin, name)
+        is_hook_name = name.startswith(f"{PROJECT}_")
+        if options is None and is_hook_name and callable(getattr(plugin, name, None)):
+            return {}  # type: ignore[return-value]
+        return options
+
+
+def make_plugin_manager(plugins: Iterable[object]) -> pluggy.PluginManager:
+    """A manager of these hook specs with ``plugins`` and the installed hook plugins."""
+    import sys
+
+    from .plugins import load_hook_plugins
+
+    manager = _PluginManager(PROJECT)
+    manager.add_hookspecs(sys.modules[__name__])
+    load_hook_plugins(manager)
+    for plugin in plugins:
+        manager.register(plugin)
+    manager.check_pending()  # a misspelt hook name fails here, not silently later
+    return manager

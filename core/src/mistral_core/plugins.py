@@ -21,9 +21,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import pluggy
@@ -66,8 +64,7 @@ class MissingResourceError(AttributeError):
     """A resource group that is not installed was used; says which package provides it."""
 
 
-@attrs.frozen
-class EntryPoint:
+class EntryPoint(NamedTuple):
     """``name = module:attribute`` in ``group``, as a distribution declares it."""
 
     name: str
@@ -154,7 +151,7 @@ def load_hook_plugins(manager: pluggy.PluginManager) -> None:
 class ResourceCatalog:
     """The resource groups one client can mount: its plugins' first, then installed ones."""
 
-    def __init__(self, manager: pluggy.PluginManager) -> None:
+    def __init__(self, manager: pluggy.PluginManager | None) -> None:
         self._manager = manager
         self._from_plugins: dict[str, Any] | None = None
 
@@ -185,7 +182,8 @@ class ResourceCatalog:
     def _plugin_resources(self) -> dict[str, Any]:
         if self._from_plugins is None:
             merged: dict[str, Any] = {}
-            for provided in reversed(self._manager.hook.mistral_resources()):
+            provided_by_each = self._manager.hook.mistral_resources() if self._manager else []
+            for provided in reversed(provided_by_each):
                 merged.update(provided or {})
             self._from_plugins = merged
         return self._from_plugins

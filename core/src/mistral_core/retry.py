@@ -66,13 +66,15 @@ DEFAULT_RETRY_CONFIG = RetryConfig()
 """At most 2 retries of 429, 500, 502, 503, 504 and connection errors, within 60 s."""
 
 
-@attrs.define
 class RetryState:
     """Counts the retries of one call and decides whether, and when, the next one happens."""
 
-    config: RetryConfig
-    started: float
-    retries: int = 0
+    __slots__ = ("config", "retries", "started")
+
+    def __init__(self, config: RetryConfig, started: float) -> None:
+        self.config = config
+        self.started = started
+        self.retries = 0
 
     def should_retry_status(self, status_code: int) -> bool:
         return status_code in self.config.status_codes and self._has_retries_left()

@@ -260,6 +260,8 @@ def _fast_structure_fn(
     keys = [field.metadata.get(JSON_NAME, field.name) for field in attrs.fields(cls)]
     namespace: dict[str, Any] = {"__cls": cls, "__keys": frozenset(keys)}
     check = "    if not __keys.issuperset(o):\n        raise ValueError('unknown field')\n"
+    fills_slots = _can_fill_slots(cls)
+    namespace["__new"] = object.__new__
     arguments = []
     for index, field in enumerate(attrs.fields(cls)):
         key = repr(keys[index])
@@ -274,11 +276,32 @@ def _fast_structure_fn(
         if field.default is not attrs.NOTHING:
             namespace[f"__default{index}"] = field.default
             value = f"{value} if {key} in o else __default{index}"
-        arguments.append(f"{field.alias}={value}")
+        arguments.append(
+            f"    i.{field.name} = {value}" if fills_slots else f"{field.alias}={value}"
+        )
     source = "def structure(o, _):\n" + (check if forbid_extra_keys else "")
-    source += f"    return __cls({', '.join(arguments)})\n"
+    if fills_slots:
+        source += "    i = __new(__cls)\n" + "\n".join(arguments) + "\n    return i\n"
+    else:
+        source += f"    return __cls({', '.join(arguments)})\n"
     exec(compile(source, f"<mistral_core structure {cls.__qualname__}>", "exec"), namespace)
     return namespace["structure"]  # type: ignore[no-any-return]
+
+
+def _can_fill_slots(cls: type) -> bool:
+    """Whether an instance may be made without ``__init__``: it would only set the fields.
+
+    Setting the slots of a fresh instance is much faster than calling ``__init__`` with
+    keyword arguments, and it is what such an ``__init__`` does.
+    """
+    fields = attrs.fields(cls)
+    return (
+        "__slots__" in cls.__dict__
+        and not getattr(cls, "__attrs_post_init__", None)
+        and not getattr(cls, "__attrs_pre_init__", None)
+        and getattr(cls, "__setattr__") is object.__setattr__  # noqa: B009 - no frozen base
+        and all(f.init and f.validator is None and f.converter is None for f in fields)
+    )
 
 
 def _model_unstructure_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any], Any]]:
@@ -320,7 +343,7 @@ def _tagged_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], 
         variants = [m for m in typing.get_args(typing.get_args(annotated)[0]) if attrs.has(m)]
         known = tuple(v for v in variants if v is not UnknownVariant)
         by_tag = {_variant_tag(v, tag): v for v in known}
-        hooks = {v: conv.get_structure_hook(v) for v in known}
+        hooks = {v: _when_needed(conv, v) for v in known}
 
         def structure(value: Any, _: Any) -> Any:
             if isinstance(value, UnknownVariant):
@@ -388,7 +411,7 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
     def factory(union: Any) -> StructureHook:
         members = [m for m in typing.get_args(union) if m is not Unset and m is not type(None)]
         nullable = type(None) in typing.get_args(union)
-        candidates = [(_accepts(m), conv.get_structure_hook(m), m) for m in members]
+        candidates = [(_accepts(m), _when_needed(conv, m), m) for m in members]
         if not strict and len(members) == 1:  # X | Unset, X | None: X's own hook suffices
             return _or_none(candidates[0][1], members[0]) if nullable else candidates[0][1]
         if not strict and all(hook is _passthrough for _, hook, _ in candidates):
@@ -419,6 +442,24 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
         return structure
 
     return factory
+
+
+def _when_needed(conv: cattrs.Converter, member: Any) -> StructureHook:
+    """The hook of a union member, made when the first value of that member comes.
+
+    Unions fan out (a message holds content chunks, a tool list holds every kind of
+    tool): making every member's hook up front would make the first call build them all.
+    """
+    if not (attrs.has(member) or typing.get_origin(member) is not None):
+        return conv.get_structure_hook(member)  # a primitive or an enum: nothing to build
+    made: list[StructureHook] = []
+
+    def structure(value: Any, t: Any) -> Any:
+        if not made:
+            made.append(conv.get_structure_hook(member))
+        return made[0](value, t)
+
+    return structure
 
 
 def _or_none(hook: StructureHook, member: Any) -> StructureHook:

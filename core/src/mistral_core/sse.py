@@ -58,26 +58,6 @@ class _StreamBase(Generic[T]):
         self._closed = False
         self._finished = False
 
-    def _item(self, event: ServerSentEvent) -> T:
-        """The parsed item of an event; raises for an error event or unreadable data."""
-        if event.event == "error":
-            body = parse_error_body(event.data.encode())
-            raise StreamError(server_message(body, "error event"), self.response, body)
-        try:
-            payload = _json.loads(event.data)
-        except ValueError as exc:
-            raise ResponseValidationError(
-                f"stream event is not JSON ({exc}): {event.data[:200]!r}", self.http
-            ) from None
-        if isinstance(payload, dict) and payload.get("object") == "error":
-            raise StreamError(server_message(payload, "error event"), self.response, payload)
-        try:
-            return self._parse(payload)
-        except Exception as exc:
-            raise ResponseValidationError(
-                f"stream event does not match the expected schema: {exc}", self.http
-            ) from None
-
     def _check_content_type(self) -> None:
         """A proxy's HTML page or a JSON answer is not a stream of events: say so."""
         content_type = self.response.headers.get("content-type", "text/event-stream")
@@ -110,11 +90,34 @@ class _StreamBase(Generic[T]):
             raise
 
     def _items_of(self, events: list[ServerSentEvent]) -> Iterator[T]:
+        """The parsed items of events; raises for an error event or unreadable data.
+
+        On the hot path of streaming (once per token): written as one loop on purpose.
+        """
+        parse, loads = self._parse, _json.loads
         for event in events:
-            if event.data == DONE:
+            data = event.data
+            if data == DONE:
                 self._finished = True
                 return
-            yield self._item(event)
+            if event.event == "error":
+                body = parse_error_body(data.encode())
+                raise StreamError(server_message(body, "error event"), self.response, body)
+            try:
+                payload = loads(data)
+            except ValueError as exc:
+                raise ResponseValidationError(
+                    f"stream event is not JSON ({exc}): {data[:200]!r}", self.http
+                ) from None
+            if type(payload) is dict and payload.get("object") == "error":
+                raise StreamError(server_message(payload, "error event"), self.response, payload)
+            try:
+                item = parse(payload)
+            except Exception as exc:
+                raise ResponseValidationError(
+                    f"stream event does not match the expected schema: {exc}", self.http
+                ) from None
+            yield item
 
 
 class EventStream(_StreamBase[T]):
