@@ -104,9 +104,9 @@ class PreparedCall(Generic[R, E]):
         *,
         stream: bool = False,
     ) -> None:
-        unknown = options.keys() - _OPTION_NAMES
-        if unknown:
-            raise TypeError(f"{operation.id}: unexpected keyword argument(s) {sorted(unknown)}")
+        if options and not _OPTION_NAMES.issuperset(options):
+            unknown = sorted(options.keys() - _OPTION_NAMES)
+            raise TypeError(f"{operation.id}: unexpected keyword argument(s) {unknown}")
         config = client._config
         self.client = client
         self.operation = operation
@@ -118,7 +118,7 @@ class PreparedCall(Generic[R, E]):
         self.url = base_url + operation.path
         self.params = options.get("extra_query")
         self.headers = merge_headers(
-            _default_headers(self.content is not None, stream),
+            _DEFAULT_HEADERS[self.content is not None, stream],
             config.headers,
             options.get("http_headers"),
             options.get("extra_headers"),
@@ -250,6 +250,14 @@ def _default_headers(has_body: bool, stream: bool) -> dict[str, str]:
     if has_body:
         headers["content-type"] = "application/json"
     return headers
+
+
+_DEFAULT_HEADERS = {
+    (has_body, stream): _default_headers(has_body, stream)
+    for has_body in (False, True)
+    for stream in (False, True)
+}
+"""The headers of every call, by (has a body, is a stream): made once, merged per call."""
 
 
 def _warn_deprecated_model(request_json: Any, timestamp: str) -> None:

@@ -289,11 +289,15 @@ async def run_async(
             failure = exc
 
 
-def merge_headers(*layers: Mapping[str, str] | None) -> dict[str, str]:
+def merge_headers(
+    defaults: Mapping[str, str], *layers: Mapping[str, str] | None
+) -> Mapping[str, str]:
     """Later layers win; header names are compared without case."""
+    if not any(layers):
+        return defaults
     merged: dict[str, str] = {}
     names: dict[str, str] = {}
-    for layer in layers:
+    for layer in (defaults, *layers):
         for name, value in (layer or {}).items():
             key = name.lower()
             merged.pop(names.get(key, name), None)
