@@ -58,13 +58,17 @@ def canned(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, content=RESPONSE, headers={"content-type": "application/json"})
 
 
-def median_seconds(run: Callable[[], object], repeat: int = 5) -> float:
-    timings = []
+def median_seconds(
+    baseline: Callable[[], object], ours: Callable[[], object], repeat: int = 7
+) -> tuple[float, float]:
+    """Median run times of both, taking turns so that the machine's load hits them alike."""
+    timings: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+        for run, samples in zip((baseline, ours), timings):
+            started = time.perf_counter()
+            run()
+            samples.append(time.perf_counter() - started)
+    return statistics.median(timings[0]), statistics.median(timings[1])
 
 
 def scenario_import(rounds: int = 21) -> tuple[float, float]:
@@ -109,7 +113,8 @@ def scenario_complete(calls: int = 2_000) -> tuple[float, float]:
         for _ in range(calls):
             client.chat.complete(model="mistral-small-latest", messages=MESSAGES)
 
-    return calls / median_seconds(bare), calls / median_seconds(ours)
+    bare_seconds, our_seconds = median_seconds(bare, ours)
+    return calls / bare_seconds, calls / our_seconds
 
 
 def scenario_stream() -> tuple[float, float]:
@@ -132,7 +137,8 @@ def scenario_stream() -> tuple[float, float]:
             for event in events:
                 event.data.choices[0].delta.content  # noqa: B018
 
-    return STREAM_EVENTS / median_seconds(bare), STREAM_EVENTS / median_seconds(ours)
+    bare_seconds, our_seconds = median_seconds(bare, ours)
+    return STREAM_EVENTS / bare_seconds, STREAM_EVENTS / our_seconds
 
 
 def _lines(chunks: Iterator[bytes]) -> Iterator[str]:
