@@ -64,7 +64,7 @@ def median_seconds(
     """Median run times of both, taking turns so that the machine's load hits them alike."""
     timings: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        for run, samples in zip((baseline, ours), timings):
+        for run, samples in zip((baseline, ours), timings, strict=True):
             started = time.perf_counter()
             run()
             samples.append(time.perf_counter() - started)

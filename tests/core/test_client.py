@@ -342,3 +342,12 @@ def test_a_bad_per_call_server_url_is_refused_before_sending(
     with pytest.raises(ValueError, match="must start with http"):
         ask(client, server_url="ftp://files.example.test")
     assert not route.called
+
+
+def test_retries_must_be_a_retry_config_or_none(client: Mistral) -> None:
+    with pytest.raises(TypeError, match="retries must be a RetryConfig or None, got int"):
+        Mistral(api_key=API_KEY, retry_config=3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="got int"):
+        client.with_options(retry_config=3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="got int"):
+        ask(client, retries=3)

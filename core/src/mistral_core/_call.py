@@ -17,7 +17,7 @@ import attrs
 import httpx
 
 from . import _json
-from ._config import check_timeout_ms, server_url
+from ._config import check_retry_config, check_timeout_ms, server_url
 from ._transport import Attempts, merge_headers
 from ._version import __version__
 from .errors import MistralError, ResponseValidationError
@@ -129,7 +129,7 @@ class PreparedCall(Generic[R, E]):
         )
         retries = options.get("retries", UNSET)
         self.retry_config: RetryConfig | None = (
-            config.retry_config if isinstance(retries, Unset) else retries
+            config.retry_config if isinstance(retries, Unset) else check_retry_config(retries)
         )
         self._attempts: Attempts | None = None
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _logging
-from ._config import SERVERS, ClientConfig, check_timeout_ms
+from ._config import SERVERS, ClientConfig, check_retry_config, check_timeout_ms
 from ._config import server_url as server_url_of
 from ._transport import HTTPClients
 from .auth import ApiKey, Auth, BearerAuth
@@ -77,7 +77,11 @@ class Mistral:
     ) -> None:
         self._config = ClientConfig(
             server_url=server_url_of(server, server_url, url_params),
-            retry_config=DEFAULT_RETRY_CONFIG if isinstance(retry_config, Unset) else retry_config,
+            retry_config=(
+                DEFAULT_RETRY_CONFIG
+                if isinstance(retry_config, Unset)
+                else check_retry_config(retry_config)
+            ),
             timeout_ms=check_timeout_ms(timeout_ms),
             headers=dict(http_headers or {}),
             logger=debug_logger if debug_logger is not None else _logging.default_logger(),
@@ -118,7 +122,7 @@ class Mistral:
         if server_url is not None:
             changes["server_url"] = server_url_of(None, server_url, None)
         if not isinstance(retry_config, Unset):
-            changes["retry_config"] = retry_config
+            changes["retry_config"] = check_retry_config(retry_config)
         if not isinstance(timeout_ms, Unset):
             changes["timeout_ms"] = check_timeout_ms(timeout_ms)
         copy = object.__new__(Mistral)

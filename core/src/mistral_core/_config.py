@@ -13,7 +13,7 @@ from .retry import RetryConfig
 if TYPE_CHECKING:
     from . import _logging
 
-__all__ = ["SERVERS", "ClientConfig", "check_timeout_ms", "server_url"]
+__all__ = ["SERVERS", "ClientConfig", "check_retry_config", "check_timeout_ms", "server_url"]
 
 SERVERS: Mapping[str, str] = {"eu": "https://api.mistral.ai"}
 """The named servers of the API."""
@@ -29,6 +29,13 @@ class ClientConfig:
     timeout_ms: int | None
     headers: Mapping[str, str]
     logger: _logging.Logger | None = attrs.field(repr=False)
+
+
+def check_retry_config(retry_config: object) -> RetryConfig | None:
+    """``retries=3`` would fail in the middle of a call: refuse it up front."""
+    if retry_config is not None and not isinstance(retry_config, RetryConfig):
+        raise TypeError(f"retries must be a RetryConfig or None, got {type(retry_config).__name__}")
+    return retry_config
 
 
 def check_timeout_ms(timeout_ms: int | None) -> int | None:

@@ -57,6 +57,11 @@ class _StreamBase(Generic[T]):
         self._decoder = SSEDecoder()
         self._closed = False
         self._finished = False
+        self._items = self._read()
+
+    def _read(self) -> Any:
+        """The parsed items, read from the response as they arrive (sync or async)."""
+        raise NotImplementedError
 
     def _check_content_type(self) -> None:
         """A proxy's HTML page or a JSON answer is not a stream of events: say so."""
@@ -123,15 +128,7 @@ class _StreamBase(Generic[T]):
 class EventStream(_StreamBase[T]):
     """A blocking stream of events; use it in a ``with`` block or a ``for`` loop."""
 
-    def __init__(
-        self,
-        response: httpx.Response,
-        parse: Parse[T],
-        info: HTTPInfo,
-        on_error: Callable[[MistralError], None] = _ignore,
-    ) -> None:
-        super().__init__(response, parse, info, on_error)
-        self._items = self._read()
+    _items: Iterator[T]
 
     def __iter__(self) -> Iterator[T]:
         try:
@@ -170,15 +167,7 @@ class EventStream(_StreamBase[T]):
 class AsyncEventStream(_StreamBase[T]):
     """An asynchronous stream of events; use it in ``async with`` or ``async for``."""
 
-    def __init__(
-        self,
-        response: httpx.Response,
-        parse: Parse[T],
-        info: HTTPInfo,
-        on_error: Callable[[MistralError], None] = _ignore,
-    ) -> None:
-        super().__init__(response, parse, info, on_error)
-        self._items = self._read()
+    _items: AsyncIterator[T]
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._guarded()
