@@ -6,18 +6,20 @@ type annotations, so a plugin's tests can run the same properties over every one
 * :func:`values` draws a value of any annotation models use (``X | Unset``, ``X | None``,
   ``MyEnum | str``, ``Literal[...]``, tagged unions, lists, ``dict[str, Any]``, ``Any``, ...);
 * :func:`models` draws an instance of one model class;
-* :func:`all_models`, :func:`open_enums` and :func:`tagged_unions` list what a models module
-  defines, to parametrize tests over it.
+* :func:`all_models`, :func:`open_enums`, :func:`tagged_unions` and :func:`type_aliases` list
+  what a models module defines (not what it re-exports), to parametrize tests over it.
 
 Values are JSON-able (no NaN or infinite floats) and kept small.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
+import inspect
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TypeVar
 
 import attrs
@@ -27,13 +29,16 @@ from mistral_core.models import UNSET, OpenEnum, Tagged, UnknownVariant, Unset
 
 __all__ = [
     "all_models",
+    "defined_names",
     "enum_fields",
     "json_values",
+    "mentions",
     "models",
     "open_enum_values",
     "open_enums",
     "tagged_of",
     "tagged_unions",
+    "type_aliases",
     "unknown_variants",
     "values",
     "variant_tag",
@@ -137,28 +142,64 @@ def open_enums(module: types.ModuleType) -> list[type[OpenEnum]]:
     ]
 
 
+@functools.cache
+def defined_names(module: types.ModuleType) -> frozenset[str]:
+    """The names a module's source binds at top level by a class or an assignment.
+
+    An alias (a tagged union) has no ``__module__`` to say where it was defined, and a
+    module re-exporting it holds the very same object: only the source tells them apart.
+    """
+    names: set[str] = set()
+    for node in ast.parse(inspect.getsource(module)).body:
+        if isinstance(node, ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return frozenset(names)
+
+
 def tagged_unions(module: types.ModuleType) -> dict[str, Any]:
-    """Every tagged union alias a models module defines, by name."""
-    return {name: obj for name, obj in _public(module) if tagged_of(obj) is not None}
+    """Every tagged union alias a models module defines (re-exports left out), by name."""
+    defined = defined_names(module)
+    return {
+        name: obj for name, obj in _public(module) if tagged_of(obj) is not None and name in defined
+    }
 
 
-def _mentions(t: Any, target: Any) -> bool:
-    """Whether ``target`` appears in annotation ``t`` (through unions, lists, ``Annotated``)."""
+def type_aliases(module: types.ModuleType) -> dict[str, Any]:
+    """Every other named type a models module defines (``Result = A | B``), by name."""
+    defined = defined_names(module)
+    return {
+        name: obj
+        for name, obj in _public(module)
+        if name in defined and not isinstance(obj, type) and tagged_of(obj) is None
+    }
+
+
+def mentions(t: Any, target: Any) -> bool:
+    """Whether ``target`` appears in annotation ``t`` (through unions, lists, dicts).
+
+    Not through tagged unions nor models: their variants and fields are models of their own.
+    """
     if t == target:
         return True
     if tagged_of(t) is not None:
-        return False  # the variants are models of their own
-    return any(_mentions(arg, target) for arg in typing.get_args(t))
+        return False
+    return any(mentions(arg, target) for arg in typing.get_args(t))
 
 
-def enum_fields(module: types.ModuleType, enum: type[OpenEnum]) -> list[tuple[type, str]]:
-    """``(model class, field name)`` of every field of a module whose type is ``enum | str``."""
+def enum_fields(models: Iterable[type], enum: type[OpenEnum]) -> list[tuple[type, str]]:
+    """``(model class, field name)`` of every field of ``models`` whose type holds ``enum``.
+
+    Directly (``enum | str``) or inside a list or dict (``list[enum | str]``).
+    """
     found = []
-    for cls in all_models(module):
+    for cls in models:
         hints = typing.get_type_hints(cls, include_extras=True)
         for a in attrs.fields(cls):
-            t = hints[a.name]
-            if _is_union(t) and enum in typing.get_args(t) and str in typing.get_args(t):
+            if mentions(hints[a.name], enum):
                 found.append((cls, a.name))
     return found
 
@@ -173,12 +214,18 @@ def open_enum_values(enum: type[OpenEnum]) -> st.SearchStrategy[Any]:
 
 
 def unknown_variants(union: Any) -> st.SearchStrategy[UnknownVariant]:
-    """Variants of a tagged union this client does not know: an unknown tag, any other keys."""
+    """Variants of a tagged union this client does not know: an unknown tag, any other keys.
+
+    The tag is a string no variant has, or any JSON value that is not a string.
+    """
     tagged = tagged_of(union)
     assert tagged is not None, union
     tag = tagged.tag
     known = {variant_tag(v, tag) for v in variants(union)}
-    tags = st.text(min_size=1, max_size=12).filter(lambda s: s not in known)
+    tags = st.one_of(
+        st.text(max_size=12).filter(lambda s: s not in known),
+        json_values.filter(lambda v: not isinstance(v, str)),
+    )
     return st.builds(
         lambda extra, value: UnknownVariant({**extra, tag: value}),
         json_objects.map(lambda d: {k: v for k, v in d.items() if k != tag}),

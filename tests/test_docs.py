@@ -1,8 +1,12 @@
-"""Every ```python block of docs/*.md runs, against a fake API, so the docs cannot rot.
+"""Every ```python block of docs/*.md and docs/groups/*.md runs, against a fake API.
 
 Each block is executed as it is written, in a fresh module of its own, with
 ``MISTRAL_API_KEY`` set and respx answering for the API (nothing reaches the network:
-an unmocked request fails the test).
+an unmocked request fails the test). The fake API answers every operation of the
+generated resource groups: chat, FIM and agent completions with a short reply (whole or
+streamed), uploads with the file they received, downloads with bytes, and every other
+operation with a valid sample of its response model (``tests.samples``), so that the
+client parses each answer exactly as it parses the real API's.
 
 Two conventions of the docs are understood here:
 
@@ -20,6 +24,7 @@ Blocks that are not Python to run (shell, TOML, trees) are fenced ``bash``, ``to
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import logging
 import re
@@ -35,9 +40,13 @@ import httpx
 import pytest
 import respx
 
-from mistral_core import _transport
+from mistral_core import Operation, _transport
+from tests.samples import sample_value
+from tools.codegen.groups import GROUPS, Group
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+GROUP_DOCS = DOCS / "groups"
+"""One page per resource group, named after its plugin's directory: ``fine-tuning.md``."""
 API_URL = "https://api.mistral.ai"
 GATEWAY_URL = "https://llm-gateway.example.com"
 """The other server the docs use as an example of ``server_url``."""
@@ -62,6 +71,15 @@ SCENARIOS = {
 }
 
 REPLY = ["Hello", "! How can I", " help you today?"]
+CODE_REPLY = ["a", " +", " b"]
+"""What a fill-in-the-middle completion writes."""
+JSON_REPLY = ['["Claude Monet",', ' "Paul Cézanne",', ' "Henri Matisse"]']
+"""What a completion writes when asked for a JSON object (``response_format``)."""
+FILE_CONTENT = b"".join(
+    json.dumps({"custom_id": str(n), "response": {"status_code": 200}}).encode() + b"\n"
+    for n in range(3)
+)
+"""What a download gives: a few lines of JSONL, like a batch job's output file."""
 USAGE = {"prompt_tokens": 9, "completion_tokens": 10, "total_tokens": 19}
 
 
@@ -87,6 +105,11 @@ class Fence:
     preceded_by: str
 
 
+def _page(path: Path) -> str:
+    """The page's name: its path from ``docs/`` (``groups/chat.md``)."""
+    return path.relative_to(DOCS).as_posix()
+
+
 def _fences(path: Path) -> Iterator[tuple[Fence, str]]:
     lines = path.read_text(encoding="utf-8").splitlines()
     previous = ""
@@ -99,10 +122,10 @@ def _fences(path: Path) -> Iterator[tuple[Fence, str]]:
             end = start
             while end < len(lines) and not lines[end].startswith("```"):
                 end += 1
-            unclosed = f"{path.name}:{number + 1}: code fence not closed before line {end + 1}"
+            unclosed = f"{_page(path)}:{number + 1}: code fence not closed before line {end + 1}"
             assert end < len(lines), unclosed
             assert lines[end].strip() == "```", unclosed
-            yield Fence(path.name, start + 1, language, previous), "\n".join(lines[start:end])
+            yield Fence(_page(path), start + 1, language, previous), "\n".join(lines[start:end])
             number = end + 1
             previous = ""
             continue
@@ -130,7 +153,7 @@ def _blocks(path: Path) -> list[Block]:
         module, is_package = _module_of(code)
         blocks.append(
             Block(
-                page=path.name,
+                page=_page(path),
                 index=len(blocks),
                 line=fence.line,
                 code=code,
@@ -142,15 +165,15 @@ def _blocks(path: Path) -> list[Block]:
     return blocks
 
 
-PAGES = sorted(DOCS.glob("*.md"))
-BLOCKS = {path.name: _blocks(path) for path in PAGES}
+PAGES = sorted(DOCS.glob("*.md")) + sorted(GROUP_DOCS.glob("*.md"))
+BLOCKS = {_page(path): _blocks(path) for path in PAGES}
 ALL_BLOCKS = [block for blocks in BLOCKS.values() for block in blocks]
 
 
 # --- the fake API ------------------------------------------------------------------------
 
 
-def _completion(model: str) -> dict[str, Any]:
+def _completion(model: str, reply: list[str] = REPLY) -> dict[str, Any]:
     return {
         "id": "cmpl-e5cc70bb28c444948073e77776eb30ef",
         "object": "chat.completion",
@@ -161,7 +184,7 @@ def _completion(model: str) -> dict[str, Any]:
             {
                 "index": 0,
                 "finish_reason": "stop",
-                "message": {"role": "assistant", "content": "".join(REPLY), "tool_calls": None},
+                "message": {"role": "assistant", "content": "".join(reply), "tool_calls": None},
             }
         ],
     }
@@ -184,6 +207,71 @@ def _error(message: str, kind: str, code: str | None = None) -> dict[str, Any]:
     return {"object": "error", "message": message, "type": kind, "param": None, "code": code}
 
 
+@attrs.frozen
+class Endpoint:
+    """One operation of a generated resource group, and how its methods call it."""
+
+    group: Group
+    operation: Operation[Any, Any]
+    kinds: frozenset[str]
+    """``call``, ``stream``, ``download``: the kinds of the methods that call it."""
+
+    @property
+    def pattern(self) -> str:
+        """The operation's path as a regex: ``{file_id}`` is a named group."""
+        return "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.operation.path) + "$"
+
+
+def _endpoints() -> list[Endpoint]:
+    """Every operation the generated resource groups call, from their methods."""
+    endpoints: dict[str, Endpoint] = {}
+    for group in GROUPS:
+        resource = getattr(importlib.import_module(f"{group.package}.resource"), group.class_name)
+        for method in group.methods:
+            operation = getattr(resource, method.name).operation
+            known = endpoints.get(operation.id)
+            kinds = {method.kind} | (known.kinds if known else set())
+            endpoints[operation.id] = Endpoint(group, operation, frozenset(kinds))
+    return list(endpoints.values())
+
+
+ENDPOINTS = _endpoints()
+
+ANSWER_CHANGES = {
+    "jobs_api_routes_batch_get_batch_job": {"status": "SUCCESS"},
+    "jobs_api_routes_fine_tuning_get_fine_tuning_job": {"status": "SUCCESS"},
+}
+"""Fields changed in a sample answer, so that the docs' ``if`` on a finished job runs."""
+
+MODERATIONS = "moderations_v1_moderations_post"
+
+
+def _answer_model(operation: Operation[Any, Any]) -> Any:
+    return operation.model(operation.returns)
+
+
+def _sample_answer(operation: Operation[Any, Any]) -> Any:
+    """A valid JSON answer to ``operation``: its response model, every field filled."""
+    answer = sample_value(_answer_model(operation), full=True)
+    answer.update(ANSWER_CHANGES.get(operation.id, {}))
+    return answer
+
+
+def _form(request: httpx.Request) -> dict[str, tuple[str | None, bytes]]:
+    """The parts of a ``multipart/form-data`` request: name -> (file name, content)."""
+    kind, _, boundary = request.headers["content-type"].partition("; boundary=")
+    assert kind == "multipart/form-data", f"an upload sent as {kind}"
+    parts: dict[str, tuple[str | None, bytes]] = {}
+    for part in request.read().split(b"--" + boundary.encode())[1:-1]:
+        head, _, content = part.removeprefix(b"\r\n").removesuffix(b"\r\n").partition(b"\r\n\r\n")
+        disposition = head.decode().split("\r\n")[0]
+        name = re.search(r'; name="([^"]*)"', disposition)
+        file_name = re.search(r'; filename="([^"]*)"', disposition)
+        assert name is not None, f"a form part without a name: {disposition}"
+        parts[name.group(1)] = (file_name.group(1) if file_name else None, content)
+    return parts
+
+
 class FakeAPI:
     """Answers like the Mistral API, or misbehaves as the block's scenario says."""
 
@@ -197,23 +285,29 @@ class FakeAPI:
         return {"x-request-id": f"req-{len(self.requests)}", **more}
 
     def chat(self, request: httpx.Request) -> httpx.Response:
+        """Chat, FIM and agent completions, whole or streamed."""
         self.requests.append(request)
         body = json.loads(request.content)
         model = body.get("model", "mistral-small-latest")
+        reply = REPLY
+        if request.url.path.endswith("/fim/completions"):
+            reply = CODE_REPLY
+        elif (body.get("response_format") or {}).get("type") in ("json_object", "json_schema"):
+            reply = JSON_REPLY
         failure = self.failure()
         if failure is not None:
             return failure
         if body.get("stream"):
-            return self.stream(model)
+            return self.stream(model, reply)
         headers = self.headers()
         if self.scenario == "deprecated-model":
             self.misbehaved += 1
             headers["x-model-deprecation-timestamp"] = "2026-03-30T00:00:00Z"
-        return httpx.Response(200, json=_completion(model), headers=headers)
+        return httpx.Response(200, json=_completion(model, reply), headers=headers)
 
-    def stream(self, model: str) -> httpx.Response:
+    def stream(self, model: str, reply: list[str] = REPLY) -> httpx.Response:
         events = [_chunk(model, {"role": "assistant", "content": ""})]
-        events += [_chunk(model, {"content": piece}) for piece in REPLY]
+        events += [_chunk(model, {"content": piece}) for piece in reply]
         if self.scenario == "stream-error":
             self.misbehaved += 1
             error = _error("Internal server error", "internal_server_error", "1000")
@@ -239,6 +333,68 @@ class FakeAPI:
         }
         answer = {"id": "mod-e5cc70bb", "model": body["model"], "results": [result] * len(inputs)}
         return httpx.Response(200, json=answer, headers=self.headers())
+
+    def handler(self, endpoint: Endpoint) -> Any:
+        """The side effect that answers ``endpoint``'s requests."""
+        operation = endpoint.operation
+        if operation.events:
+            return self.chat
+        if operation.id == MODERATIONS:
+            return self.moderations
+        if "download" in endpoint.kinds:
+            return self.download
+        if operation.body_media == "multipart/form-data":
+            return self.upload
+
+        def answer(request: httpx.Request, **path: str) -> httpx.Response:
+            return self.answer(operation, request, path)
+
+        return answer
+
+    def answer(
+        self, operation: Operation[Any, Any], request: httpx.Request, path: dict[str, str]
+    ) -> httpx.Response:
+        """A valid sample of the operation's response model, with the id the path names."""
+        self.requests.append(request)
+        failure = self.failure()
+        if failure is not None:
+            return failure
+        answer = _sample_answer(operation)
+        ids = [value for key, value in path.items() if key.endswith("_id")]
+        if ids and "id" in answer:
+            answer["id"] = ids[0]
+        return httpx.Response(200, json=answer, headers=self.headers())
+
+    def upload(self, request: httpx.Request) -> httpx.Response:
+        """The uploaded file, as ``CreateFileResponse`` describes it."""
+        self.requests.append(request)
+        failure = self.failure()
+        if failure is not None:
+            return failure
+        form = _form(request)
+        file_name, content = form["file"]
+        assert file_name, "the file part has no file name"
+        purpose = form.get("purpose", (None, b"fine-tune"))[1].decode()
+        answer = {
+            "id": "e85980c9-409e-4a46-9304-36588f6292b0",
+            "object": "file",
+            "bytes": len(content),
+            "created_at": 1759500189,
+            "filename": file_name,
+            "purpose": purpose,
+            "sample_type": "batch_request" if purpose == "batch" else "instruct",
+            "source": "upload",
+            "num_lines": content.count(b"\n"),
+        }
+        return httpx.Response(200, json=answer, headers=self.headers())
+
+    def download(self, request: httpx.Request, **path: str) -> httpx.Response:
+        self.requests.append(request)
+        failure = self.failure()
+        if failure is not None:
+            return failure
+        headers = self.headers(**{"content-type": "application/octet-stream"})
+        return httpx.Response(200, content=FILE_CONTENT, headers=headers)
 
     def failure(self) -> httpx.Response | None:
         scenario = self.scenario
@@ -291,8 +447,9 @@ def fake_api(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         respx.mock(base_url=API_URL, assert_all_called=False) as api,
         respx.mock(base_url=GATEWAY_URL, assert_all_called=False) as gateway,
     ):
-        api.post("/v1/chat/completions").mock(side_effect=fake.chat)
-        api.post("/v1/moderations").mock(side_effect=fake.moderations)
+        for endpoint in ENDPOINTS:
+            route = api.route(method=endpoint.operation.method, path__regex=endpoint.pattern)
+            route.mock(side_effect=fake.handler(endpoint))
         gateway.post(path__regex=r"/v1/chat/completions$").mock(side_effect=fake.chat)
         yield fake
 
@@ -335,7 +492,8 @@ def _run(block: Block, monkeypatch: pytest.MonkeyPatch) -> None:
     if block.module is not None:
         name, is_package = block.module, block.is_package
     else:
-        name, is_package = f"docs_{Path(block.page).stem.replace('-', '_')}_{block.index}", False
+        stem = block.page.removesuffix(".md").replace("/", "_").replace("-", "_")
+        name, is_package = f"docs_{stem}_{block.index}", False
     module = _new_module(name, is_package=is_package, monkeypatch=monkeypatch)
     module.__file__ = str(DOCS / block.page)
     exec(_compile(block), module.__dict__)
@@ -376,7 +534,7 @@ def assert_no_running_loop() -> None:
 
 
 def test_every_page_is_found() -> None:
-    names = {path.name for path in PAGES}
+    names = {_page(path) for path in PAGES}
     expected = {
         "index.md",
         "getting-started.md",
@@ -386,12 +544,13 @@ def test_every_page_is_found() -> None:
         "hooks.md",
         "http-client.md",
         "plugins.md",
+        *(f"groups/{group.directory}.md" for group in GROUPS),
     }
     assert expected <= names
     assert len(ALL_BLOCKS) >= 40
 
 
-@pytest.mark.parametrize("path", PAGES, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", PAGES, ids=_page)
 def test_every_fence_is_run_or_says_why_not(path: Path) -> None:
     for fence, _ in _fences(path):
         where = f"{fence.page}:{fence.line}"
@@ -405,15 +564,82 @@ def test_every_fence_is_run_or_says_why_not(path: Path) -> None:
             assert mark.group(1) in SCENARIOS, f"{where}: unknown scenario {mark.group(1)!r}"
 
 
-@pytest.mark.parametrize("path", PAGES, ids=lambda path: path.name)
+LINK = re.compile(r"\]\(((?:\.\./|[\w-]+/)*[\w-]+\.md)?(?:#([\w-]+))?\)")
+"""A link to a page (relative to the linking page), to a section of it, or to both."""
+
+
+def _anchors(path: Path) -> set[str]:
+    """The anchors of a page's headings, as GitHub and MkDocs make them."""
+    text = re.sub(r"^```.*?^```", "", path.read_text(encoding="utf-8"), flags=re.M | re.S)
+    headings = re.findall(r"^#+\s+(.+?)\s*$", text, flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+
+
+@pytest.mark.parametrize("path", PAGES, ids=_page)
 def test_links_between_pages_resolve(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    for target in re.findall(r"\]\(([\w-]+\.md)(?:#[\w-]+)?\)", text):
-        assert (DOCS / target).exists(), f"{path.name} links to a missing page {target}"
+    for target, anchor in LINK.findall(text):
+        page = (path.parent / target).resolve() if target else path
+        assert page.exists(), f"{_page(path)} links to a missing page {target}"
+        if anchor:
+            assert anchor in _anchors(page), (
+                f"{_page(path)} links to a missing #{anchor} of {target}"
+            )
 
 
 def test_index_lists_every_page() -> None:
     index = (DOCS / "index.md").read_text(encoding="utf-8")
     for path in PAGES:
         if path.name != "index.md":
-            assert f"]({path.name})" in index, f"index.md does not link to {path.name}"
+            assert f"]({_page(path)})" in index, f"index.md does not link to {_page(path)}"
+
+
+# --- the group pages and the fake API cover every generated method --------------------------
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=lambda group: group.path)
+def test_every_method_of_a_group_has_an_example(group: Group) -> None:
+    page = f"groups/{group.directory}.md"
+    assert page in BLOCKS, f"{group.path} has no page: write docs/{page}"
+    code = "\n".join(block.code for block in BLOCKS[page])
+    bash = "\n".join(code for fence, code in _fences(DOCS / page) if fence.language == "bash")
+    assert f"pip install mistral-core {group.distribution}" in bash, f"{page}: no install line"
+    for method in group.methods:
+        call = f"client.{group.path}.{method.name}("
+        assert call in code, f"{page} has no example of {call})"
+    assert re.search(rf"client\.{re.escape(group.path)}\.\w+_async\(", code), (
+        f"{page} has no async example"
+    )
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=lambda group: group.path)
+def test_the_models_a_group_page_names_exist(group: Group) -> None:
+    """Each `ModelName` of a page is one of the plugin's models, or a name of the core."""
+    import builtins
+
+    import mistral_core
+
+    page = f"groups/{group.directory}.md"
+    text = (DOCS / page).read_text(encoding="utf-8")
+    plugin = importlib.import_module(group.package)
+    for name in sorted(set(re.findall(r"`([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)`", text))):
+        assert any(hasattr(module, name) for module in (plugin, mistral_core, builtins)), (
+            f"{page} names `{name}`, which neither {group.package} nor mistral_core has"
+        )
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: endpoint.operation.id)
+def test_the_fake_api_answers_every_operation(endpoint: Endpoint) -> None:
+    from mistral_core import serde
+
+    operation = endpoint.operation
+    assert re.match(endpoint.pattern, re.sub(r"\{\w+\}", "an-id", operation.path))
+    by_hand = (
+        operation.events  # FakeAPI.chat
+        or operation.id == MODERATIONS
+        or operation.body_media == "multipart/form-data"  # FakeAPI.upload
+        or "download" in endpoint.kinds
+    )
+    if by_hand:
+        return
+    serde.read(_sample_answer(operation), _answer_model(operation))

@@ -1,7 +1,8 @@
 """Set up the development environment and run the project's two jobs.
 
     python3 tools/dev.py quickstart   # install the client and run examples/quickstart.py
-    python3 tools/dev.py test         # install everything, lint, type-check, run the tests
+    python3 tools/dev.py test         # install everything; lint, type-check, check the
+                                      # generated code against the spec, run the tests
 
 Both create (once) a virtual environment in .venv and install the distributions of this
 repository into it in editable mode; only Python 3.10+ and pip are needed.
@@ -17,7 +18,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
-DISTRIBUTIONS = ["core", "plugins/resources/chat"]
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 
@@ -37,7 +37,7 @@ def ensure_venv(*, with_dev_tools: bool) -> str:
     if not (BIN / "python").exists() and not (BIN / "python.exe").exists():
         venv.create(VENV, with_pip=True)
     python = str(BIN / "python")
-    editable = [arg for dist in DISTRIBUTIONS for arg in ("-e", str(ROOT / dist))]
+    editable = [arg for dist in distributions() for arg in ("-e", str(dist))]
     dev = ["-r", str(ROOT / "requirements-dev.txt")] if with_dev_tools else []
     pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     if run([*pip, *editable, *dev]) != 0:
@@ -45,12 +45,19 @@ def ensure_venv(*, with_dev_tools: bool) -> str:
     return python
 
 
+def distributions() -> list[Path]:
+    """The core and every plugin of the repository (each a directory with a pyproject)."""
+    plugins = sorted(path.parent for path in (ROOT / "plugins").rglob("pyproject.toml"))
+    return [ROOT / "core", *plugins]
+
+
 def run_checks(python: str, pytest_args: list[str]) -> int:
-    """Lint, type-check and test; every step runs, and any failure fails the job."""
+    """Lint, type-check, check the generated code, test; any failure fails the job."""
     steps = [
         [python, "-m", "ruff", "check", "."],
         [python, "-m", "ruff", "format", "--check", "."],
         [python, "-m", "mypy"],
+        [python, "-m", "tools.codegen", "--check"],
         [python, "-m", "pytest", *pytest_args],
     ]
     failed = [" ".join(step[2:4]) for step in steps if run(step) != 0]

@@ -193,9 +193,9 @@ def test_installed_chat_is_mounted_from_its_entry_point() -> None:
 
 def test_a_missing_known_group_names_the_package() -> None:
     client = Mistral(api_key=API_KEY)
-    with pytest.raises(MissingResourceError, match="pip install mistral-plugin-ocr"):
-        client.ocr  # noqa: B018
-    assert not hasattr(client, "fine_tuning")
+    with pytest.raises(MissingResourceError, match="pip install mistral-plugin-audio"):
+        client.audio  # noqa: B018
+    assert not hasattr(client, "workflows")
     with pytest.raises(AttributeError, match="mistral-plugin-conversations"):
         client.beta  # noqa: B018
 

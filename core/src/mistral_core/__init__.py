@@ -2,12 +2,13 @@
 
 ``Mistral`` is the client; resource groups such as ``client.chat`` come from installed
 plugins (``pip install mistral-plugin-chat``) and are imported on first use, and so is
-the streaming machinery (``EventStream``): a program pays only for what it uses.
+the streaming and upload machinery (``EventStream``, ``File``): a program pays only for
+what it uses.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from ._call import CallOptions, Operation
+from ._call import CallOptions, DownloadResponse, Operation
 from ._client import SERVERS, Mistral
 from ._version import __version__
 from .auth import Auth, BearerAuth, MissingCredentialsError
@@ -35,6 +36,7 @@ from .resource import Resource
 from .retry import BackoffStrategy, RetryConfig
 
 if TYPE_CHECKING:
+    from ._multipart import File
     from .hooks import RequestContext, hookimpl
     from .sse import AsyncEventStream, EventStream
 
@@ -52,8 +54,10 @@ __all__ = [
     "BearerAuth",
     "CallOptions",
     "ConflictError",
+    "DownloadResponse",
     "EventStream",
     "FieldError",
+    "File",
     "HTTPInfo",
     "HTTPValidationError",
     "InternalServerError",
@@ -84,10 +88,11 @@ __all__ = [
 _LAZY = {
     "EventStream": "sse",
     "AsyncEventStream": "sse",
+    "File": "_multipart",
     "RequestContext": "hooks",
     "hookimpl": "hooks",
 }
-"""Names imported on first use: streaming, and pluggy for those who write plugins."""
+"""Names imported on first use: streaming, uploads, and pluggy for those who write plugins."""
 
 
 def __getattr__(name: str) -> Any:

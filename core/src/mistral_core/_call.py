@@ -1,17 +1,22 @@
 """One API call, from the caller's arguments to a parsed result.
 
 :class:`PreparedCall` checks the arguments before anything is sent, builds the request
-for each attempt, and turns the final response into a model or an event stream.
+for each attempt, and turns the final response into a model, an event stream or an
+unread download. :func:`expand_path` and :func:`query_params` write path and query
+parameters the way the API reads them.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import importlib
+import re
 import sys
 import warnings
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
+from urllib.parse import quote
 
 import attrs
 import httpx
@@ -21,21 +26,36 @@ from ._config import check_retry_config, check_timeout_ms, server_url
 from ._transport import Attempts, merge_headers
 from ._version import __version__
 from .errors import MistralError, ResponseValidationError
-from .models import UNSET, HTTPInfo, Model, Unset
+from .models import UNSET, HTTPInfo, Model, OpenEnum, Unset
 from .retry import RetryConfig
 
 if TYPE_CHECKING:
     from ._client import Mistral
+    from ._multipart import Form
     from .hooks import RequestContext
     from .sse import AsyncEventStream, EventStream
 
-__all__ = ["CallOptions", "Operation", "PreparedCall"]
+__all__ = [
+    "CallOptions",
+    "DownloadResponse",
+    "Operation",
+    "PreparedCall",
+    "expand_path",
+    "param_texts",
+    "query_params",
+]
 
 R = TypeVar("R")
 E = TypeVar("E")
 
 USER_AGENT = f"mistral-core/{__version__} python/{sys.version_info[0]}.{sys.version_info[1]}"
 DEPRECATION_HEADER = "x-model-deprecation-timestamp"
+
+JSON = "application/json"
+EVENT_STREAM = "text/event-stream"
+ANY_MEDIA = "*/*"
+"""What a download accepts: the spec's media types for files vary (octet-stream, jsonl...)."""
+MULTIPART = "multipart/form-data"
 
 
 @attrs.frozen
@@ -54,11 +74,13 @@ class Operation(Generic[R, E]):
     models: str = ""
     """The module of the models named below (``"mistral_plugin_chat.models"``)."""
     body: str = ""
-    """The model the JSON body is checked against; none: sent as given."""
+    """The model a JSON body is checked against; none (or a multipart body): sent as given."""
     returns: str = ""
     """The model of a JSON response; none: the JSON is returned as parsed."""
     events: str = ""
     """The model of one server-sent event, whose ``data`` field takes the event's JSON."""
+    body_media: str = JSON
+    """How the body is sent: as JSON, or as ``multipart/form-data`` (uploads)."""
 
     def model(self, name: str) -> Any:
         """The model class called ``name`` in :attr:`models` (``None`` for no name)."""
@@ -93,7 +115,12 @@ _OPTION_NAMES = frozenset(CallOptions.__annotations__)
 
 
 class PreparedCall(Generic[R, E]):
-    """A call whose arguments were checked; builds a fresh request for every attempt."""
+    """A call whose arguments were checked; builds a fresh request for every attempt.
+
+    ``stream`` leaves the response body unread (events, downloads); ``accept`` is the
+    media type asked for. A multipart body whose files cannot be rewound is sent once:
+    its call is not retried.
+    """
 
     def __init__(
         self,
@@ -103,6 +130,9 @@ class PreparedCall(Generic[R, E]):
         options: Mapping[str, Any],
         *,
         stream: bool = False,
+        accept: str = JSON,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
     ) -> None:
         if options and not _OPTION_NAMES.issuperset(options):
             unknown = sorted(options.keys() - _OPTION_NAMES)
@@ -111,14 +141,20 @@ class PreparedCall(Generic[R, E]):
         self.client = client
         self.operation = operation
         self.stream = stream
-        self.json = _request_json(operation, body, options.get("extra_body"))
-        self.content = _json.dumps(self.json) if self.json is not None else None
+        self.json: Any = None
+        self.content: bytes | None = None
+        self.form: Form | None = None
+        if operation.body_media == MULTIPART:
+            self.form = _request_form(body, options.get("extra_body"))
+        else:
+            self.json = _request_json(operation, body, options.get("extra_body"))
+            self.content = _json.dumps(self.json) if self.json is not None else None
         base_url = options.get("server_url")
         base_url = server_url(None, base_url, None) if base_url else config.server_url
-        self.url = base_url + operation.path
-        self.params = options.get("extra_query")
+        self.url = base_url + expand_path(operation.path, path)
+        self.params = query_params(query, options.get("extra_query"))
         self.headers = merge_headers(
-            _DEFAULT_HEADERS[self.content is not None, stream],
+            _default_headers(self.content is not None, accept),
             config.headers,
             options.get("http_headers"),
             options.get("extra_headers"),
@@ -131,19 +167,14 @@ class PreparedCall(Generic[R, E]):
         self.retry_config: RetryConfig | None = (
             config.retry_config if isinstance(retries, Unset) else check_retry_config(retries)
         )
+        if self.form is not None and not self.form.rewindable:
+            self.retry_config = None
         self._attempts: Attempts | None = None
 
     def attempts(self, build_request: Any) -> Attempts:
         """The retry loop of this call, building each attempt with ``build_request``."""
         self._attempts = Attempts(
-            lambda: build_request(
-                self.operation.method,
-                self.url,
-                content=self.content,
-                params=self.params,
-                headers=self.headers,
-                timeout=self.timeout,
-            ),
+            lambda: self._request(build_request),
             hooks=self.client._hooks,
             context=self._context,
             retry_config=self.retry_config,
@@ -151,6 +182,25 @@ class PreparedCall(Generic[R, E]):
             logger=self.client._config.logger,
         )
         return self._attempts
+
+    def _request(self, build_request: Any) -> httpx.Request:
+        """One attempt's request; httpx streams a form, its files rewound to their start."""
+        form = self.form.request_parts() if self.form is not None else {}
+        request: httpx.Request = build_request(
+            self.operation.method,
+            self.url,
+            content=self.content,
+            params=self.params,
+            headers=self.headers,
+            timeout=self.timeout,
+            **form,
+        )
+        return request
+
+    def close(self) -> None:
+        """Close the files this call opened (uploads given as paths), once it is over."""
+        if self.form is not None:
+            self.form.close()
 
     def _context(self, attempt: int) -> RequestContext:
         from .hooks import RequestContext  # plugins are there, so pluggy is imported already
@@ -186,10 +236,11 @@ class PreparedCall(Generic[R, E]):
         try:
             result: Any = serde.read(payload, returns)
         except ValueError as exc:
-            message = f"{self.operation.id}: the response does not match {returns.__name__}: {exc}"
+            expected = getattr(returns, "__name__", None) or str(returns)
+            message = f"{self.operation.id}: the response does not match {expected}: {exc}"
             raise self._reported(ResponseValidationError(message, info)) from None
-        if isinstance(result, Model):
-            result._http = info
+        if isinstance(result, Model):  # frozen ones too (an unknown union variant)
+            object.__setattr__(result, "_http", info)
         return result  # type: ignore[no-any-return]
 
     def event_stream(self, response: httpx.Response) -> EventStream[E]:
@@ -201,6 +252,12 @@ class PreparedCall(Generic[R, E]):
         from .sse import AsyncEventStream
 
         return AsyncEventStream(response, self._event_parser(), self._info(response), self.report)
+
+    @staticmethod
+    def download(response: httpx.Response) -> DownloadResponse:
+        """The unread response of a download, made its own context manager."""
+        response.__class__ = DownloadResponse
+        return cast(DownloadResponse, response)
 
     def _reported(self, error: MistralError) -> MistralError:
         self.report(error)
@@ -223,8 +280,113 @@ class PreparedCall(Generic[R, E]):
     def _info(self, response: httpx.Response) -> HTTPInfo:
         deprecation = response.headers.get(DEPRECATION_HEADER)
         if deprecation is not None:
-            _warn_deprecated_model(self.json, deprecation)
+            _warn_deprecated_model(self._requested_model(), deprecation)
         return HTTPInfo(response.status_code, response.headers, self.retries, response)
+
+    def _requested_model(self) -> Any:
+        """The ``model`` the request named, in its JSON or in its form."""
+        if self.form is not None:
+            return self.form.field("model")
+        return self.json.get("model") if isinstance(self.json, dict) else None
+
+
+class DownloadResponse(httpx.Response):
+    """An unread download: an ``httpx.Response`` that is closed when its block is left.
+
+    httpx's responses have no ``with`` form of their own (``Client.stream`` gives one);
+    a download is returned by a plain call, so the response itself must be one. It is
+    the very object httpx returned, so everything httpx tracks with it stays right.
+    """
+
+    def __enter__(self) -> DownloadResponse:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> DownloadResponse:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+
+_PATH_PARAMETER = re.compile(r"\{(\w+)\}")
+
+
+def expand_path(template: str, values: Mapping[str, Any] | None) -> str:
+    """``template`` with each ``{name}`` replaced by ``values[name]``, percent-escaped.
+
+    Nothing in a value can change the URL: ``a/b`` stays one path segment. A missing,
+    ``UNSET``, ``None`` or empty value raises ``ValueError`` before anything is sent,
+    where the server would answer with a confusing 404 or list the whole collection.
+    """
+    if "{" not in template:
+        return template
+    given = values or {}
+    return _PATH_PARAMETER.sub(lambda match: _path_segment(match.group(1), given), template)
+
+
+def _path_segment(name: str, values: Mapping[str, Any]) -> str:
+    """One path parameter, escaped; even ``..`` stays a value (httpx would resolve it)."""
+    value = values.get(name, UNSET)
+    if value is UNSET or value is None or value == "":
+        raise ValueError(f"the path parameter {name!r} needs a value, got {value!r}")
+    segment = quote(str(value), safe="")
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
+
+
+def query_params(
+    query: Mapping[str, Any] | None, extra_query: Mapping[str, Any] | None
+) -> list[tuple[str, str]] | None:
+    """The query string as (name, text) pairs: ``query``, then ``extra_query``.
+
+    ``extra_query`` wins over a parameter of the same name (``None`` there drops it).
+    Pairs, not a dict, so that a list keeps its repeated names: ``?tag=a&tag=b``.
+    """
+    if not query and not extra_query:
+        return None
+    extra = extra_query or {}
+    pairs = [
+        (name, text)
+        for name, value in (query or {}).items()
+        if name not in extra
+        for text in param_texts(value)
+    ]
+    pairs.extend((name, text) for name, value in extra.items() for text in param_texts(value))
+    return pairs
+
+
+def param_texts(value: Any) -> list[str]:
+    """A query parameter's or form field's value as the texts sent for it.
+
+    ``UNSET`` and ``None`` give none (the parameter is left out); a list or a tuple gives
+    one per item, so the parameter is repeated.
+    """
+    if value is UNSET or value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [_param_text(item) for item in value if item is not UNSET and item is not None]
+    return [_param_text(value)]
+
+
+def _param_text(value: Any) -> str:
+    """One value as the API reads it: JSON's spelling of booleans, enum values, ISO dates."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, OpenEnum):
+        return str(value.value)
+    if isinstance(value, Mapping):
+        return _json.dumps(value).decode()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _request_form(body: Mapping[str, Any] | None, extra_body: Mapping[str, Any] | None) -> Form:
+    from ._multipart import Form  # only programs that upload pay for importing it
+
+    return Form({**(body or {}), **(extra_body or {})})
 
 
 def _request_json(
@@ -242,26 +404,20 @@ def _request_json(
     return {**json, **extra_body} if extra_body else json
 
 
-def _default_headers(has_body: bool, stream: bool) -> dict[str, str]:
-    headers = {
-        "user-agent": USER_AGENT,
-        "accept": "text/event-stream" if stream else "application/json",
-    }
-    if has_body:
-        headers["content-type"] = "application/json"
+@functools.cache
+def _default_headers(json_body: bool, accept: str) -> Mapping[str, str]:
+    """The headers of every call, made once per kind of call and merged per call.
+
+    Only a JSON body gets a content type here: httpx writes a form's own (with its
+    boundary), and a request without a body has none.
+    """
+    headers = {"user-agent": USER_AGENT, "accept": accept}
+    if json_body:
+        headers["content-type"] = JSON
     return headers
 
 
-_DEFAULT_HEADERS = {
-    (has_body, stream): _default_headers(has_body, stream)
-    for has_body in (False, True)
-    for stream in (False, True)
-}
-"""The headers of every call, by (has a body, is a stream): made once, merged per call."""
-
-
-def _warn_deprecated_model(request_json: Any, timestamp: str) -> None:
-    model = request_json.get("model") if isinstance(request_json, dict) else None
+def _warn_deprecated_model(model: Any, timestamp: str) -> None:
     warnings.warn(
         f"model {model!r} is deprecated and will be retired on {timestamp}; "
         "see https://docs.mistral.ai/getting-started/models/",

@@ -20,6 +20,7 @@ class _BuildsRequests(Protocol):
         url: str,
         *,
         content: Any = None,
+        files: Any = None,
         params: Any = None,
         headers: Any = None,
         timeout: Any = ...,

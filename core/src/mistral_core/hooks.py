@@ -38,7 +38,7 @@ class RequestContext:
     operation_id: str
     """The spec's ``operationId`` of the call (``chat_completion_v1_chat_completions_post``)."""
     stream: bool
-    """Whether the call asked for a server-sent event stream."""
+    """Whether the response is read as it arrives: an event stream, or a download."""
     attempt: int = 1
     """1 for the first try, 2 for the first retry, ..."""
 

@@ -68,21 +68,6 @@ class Tagged:
 
 
 @attrs.frozen
-class UnknownVariant:
-    """A union variant this client does not know, kept as the raw JSON object it came as.
-
-    It is written back exactly as it was read, so a request built from a response (a
-    conversation history, say) never loses what the server added.
-    """
-
-    raw: dict[str, Any]
-
-    def tag(self, name: str) -> Any:
-        """The value of the discriminating field ``name`` (``None`` when absent)."""
-        return self.raw.get(name)
-
-
-@attrs.frozen
 class HTTPInfo:
     """What the HTTP exchange behind a response looked like."""
 
@@ -118,3 +103,18 @@ class Model:
             raise AttributeError(
                 f"this {type(self).__name__} was not returned by a call: it has no HTTP exchange"
             ) from None
+
+
+@attrs.frozen
+class UnknownVariant(Model):
+    """A union variant this client does not know, kept as the raw JSON object it came as.
+
+    It is written back exactly as it was read, so a request built from a response (a
+    conversation history, say) never loses what the server added.
+    """
+
+    raw: dict[str, Any]
+
+    def tag(self, name: str) -> Any:
+        """The value of the discriminating field ``name`` (``None`` when absent)."""
+        return self.raw.get(name)

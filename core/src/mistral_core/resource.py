@@ -2,16 +2,17 @@
 
 A plugin's resource class derives from :class:`Resource`, describes each endpoint once as
 an :class:`~mistral_core.Operation`, and implements each method in one line with
-:meth:`Resource._call` (or ``_call_async``, ``_stream``, ``_stream_async``), which check
-the arguments, send, retry and parse. See ``docs/plugins.md``.
+:meth:`Resource._call` (or ``_call_async``, ``_stream``, ``_stream_async``, ``_download``,
+``_download_async``), which check the arguments, send, retry and parse; :func:`operation`
+records on each method which endpoint it calls. See ``docs/plugins.md``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._call import CallOptions, Operation, PreparedCall
+from ._call import ANY_MEDIA, EVENT_STREAM, CallOptions, DownloadResponse, Operation, PreparedCall
 from ._transport import run_async, run_sync
 
 if TYPE_CHECKING:
@@ -20,55 +21,174 @@ if TYPE_CHECKING:
     from ._client import Mistral
     from .sse import AsyncEventStream, EventStream
 
-__all__ = ["CallOptions", "Operation", "Resource", "body_fields"]
+__all__ = ["CallOptions", "Operation", "Resource", "body_fields", "operation"]
 
 R = TypeVar("R")
 E = TypeVar("E")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def operation(op: Operation[Any, Any]) -> Callable[[F], F]:
+    """Record on a resource method the operation it calls, as ``method.operation``.
+
+    The method itself is returned, not a wrapper, so calling it costs nothing more;
+    tools (coverage, documentation) find each method's endpoint there.
+    """
+
+    def record(method: F) -> F:
+        method.operation = op  # type: ignore[attr-defined]
+        return method
+
+    return record
 
 
 class Resource:
-    """Base of a resource group; instantiated with the client it is mounted on."""
+    """Base of a resource group; instantiated with the client it is mounted on.
+
+    Every way of calling takes ``path`` (values of the ``{name}`` placeholders of the
+    operation's path, percent-escaped; a missing or empty one raises ``ValueError``
+    before anything is sent) and ``query`` (the query parameters: ``UNSET`` and ``None``
+    left out, lists repeated, merged under the ``extra_query`` option). An operation with
+    ``body_media="multipart/form-data"`` sends its body as a form whose files stream as
+    they are read and are rewound for every attempt; a file that cannot seek (a pipe)
+    can be sent only once, so that call is not retried.
+    """
 
     def __init__(self, client: Mistral) -> None:
         self._client = client
 
     def _call(
-        self, operation: Operation[R, Any], body: Mapping[str, Any] | None, options: CallOptions
+        self,
+        operation: Operation[R, Any],
+        body: Mapping[str, Any] | None,
+        options: CallOptions,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
     ) -> R:
-        """Send a JSON call and return its parsed response."""
-        call = PreparedCall(self._client, operation, body, options)
+        """Send a call and return its parsed JSON response."""
+        call = PreparedCall(self._client, operation, body, options, path=path, query=query)
         return call.result(self._send(call))
 
     async def _call_async(
-        self, operation: Operation[R, Any], body: Mapping[str, Any] | None, options: CallOptions
+        self,
+        operation: Operation[R, Any],
+        body: Mapping[str, Any] | None,
+        options: CallOptions,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
     ) -> R:
-        """Send a JSON call and return its parsed response, without blocking the loop."""
-        call = PreparedCall(self._client, operation, body, options)
+        """Send a call and return its parsed JSON response, without blocking the loop."""
+        call = PreparedCall(self._client, operation, body, options, path=path, query=query)
         return call.result(await self._send_async(call))
 
     def _stream(
-        self, operation: Operation[Any, E], body: Mapping[str, Any] | None, options: CallOptions
+        self,
+        operation: Operation[Any, E],
+        body: Mapping[str, Any] | None,
+        options: CallOptions,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
     ) -> EventStream[E]:
         """Open a server-sent event stream; retried only until the stream starts."""
-        call = PreparedCall(self._client, operation, body, options, stream=True)
+        call = self._prepare_stream(operation, body, options, path, query)
         return call.event_stream(self._send(call))
 
     async def _stream_async(
-        self, operation: Operation[Any, E], body: Mapping[str, Any] | None, options: CallOptions
+        self,
+        operation: Operation[Any, E],
+        body: Mapping[str, Any] | None,
+        options: CallOptions,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
     ) -> AsyncEventStream[E]:
         """Open a server-sent event stream without blocking the loop."""
-        call = PreparedCall(self._client, operation, body, options, stream=True)
+        call = self._prepare_stream(operation, body, options, path, query)
         return call.async_event_stream(await self._send_async(call))
+
+    def _download(
+        self,
+        operation: Operation[Any, Any],
+        options: CallOptions,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> DownloadResponse:
+        """Start a download: the response comes back unread, to be read in chunks.
+
+        Retried only until the response starts; an error status raises the typed error.
+        Use it in a ``with`` block, or ``close()`` it, to release the connection.
+        """
+        call = self._prepare_download(operation, options, path, query)
+        return call.download(self._send(call))
+
+    async def _download_async(
+        self,
+        operation: Operation[Any, Any],
+        options: CallOptions,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> DownloadResponse:
+        """Start a download without blocking the loop (``async with``, ``aiter_bytes()``)."""
+        call = self._prepare_download(operation, options, path, query)
+        return call.download(await self._send_async(call))
+
+    def _prepare_stream(
+        self,
+        operation: Operation[Any, E],
+        body: Mapping[str, Any] | None,
+        options: CallOptions,
+        path: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+    ) -> PreparedCall[Any, E]:
+        return PreparedCall(
+            self._client,
+            operation,
+            body,
+            options,
+            stream=True,
+            accept=EVENT_STREAM,
+            path=path,
+            query=query,
+        )
+
+    def _prepare_download(
+        self,
+        operation: Operation[Any, Any],
+        options: CallOptions,
+        path: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+    ) -> PreparedCall[Any, Any]:
+        return PreparedCall(
+            self._client,
+            operation,
+            None,
+            options,
+            stream=True,
+            accept=ANY_MEDIA,
+            path=path,
+            query=query,
+        )
 
     def _send(self, call: PreparedCall[Any, Any]) -> httpx.Response:
         http = self._client._http.sync()
         plan = call.attempts(http.build_request).plan()
-        return run_sync(plan, http, self._client._auth, stream=call.stream)
+        try:
+            return run_sync(plan, http, self._client._auth, stream=call.stream)
+        finally:
+            call.close()
 
     async def _send_async(self, call: PreparedCall[Any, Any]) -> httpx.Response:
         http = await self._client._http.async_()
         plan = call.attempts(http.build_request).plan()
-        return await run_async(plan, http, self._client._auth, stream=call.stream)
+        try:
+            return await run_async(plan, http, self._client._auth, stream=call.stream)
+        finally:
+            call.close()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"

@@ -98,8 +98,12 @@ def _explained(fast_error: Exception, value: Any, cls: type, *, strict: bool) ->
     try:
         _detailed_converter(strict).structure(value, cls)
     except Exception as exc:
-        return "; ".join(describe_problems(exc, cls.__name__))
-    return f"{cls.__name__}: {fast_error}"
+        return "; ".join(describe_problems(exc, _root_name(cls)))
+    return f"{_root_name(cls)}: {fast_error}"
+
+
+def _root_name(cls: Any) -> str:
+    return getattr(cls, "__name__", None) or str(cls).replace("typing.", "")
 
 
 @functools.cache
@@ -258,7 +262,7 @@ def _fast_structure_fn(
     """
     attrs.resolve_types(cls)
     keys = [field.metadata.get(JSON_NAME, field.name) for field in attrs.fields(cls)]
-    namespace: dict[str, Any] = {"__cls": cls, "__keys": frozenset(keys)}
+    namespace: dict[str, Any] = {"__cls": cls, "__keys": frozenset(keys), "__Mapping": Mapping}
     check = "    if not __keys.issuperset(o):\n        raise ValueError('unknown field')\n"
     fills_slots = _can_fill_slots(cls)
     namespace["__new"] = object.__new__
@@ -279,13 +283,20 @@ def _fast_structure_fn(
         arguments.append(
             f"    i.{field.name} = {value}" if fills_slots else f"{field.alias}={value}"
         )
-    source = "def structure(o, _):\n" + (check if forbid_extra_keys else "")
+    source = "def structure(o, _):\n" + _OBJECT_CHECK + (check if forbid_extra_keys else "")
     if fills_slots:
         source += "    i = __new(__cls)\n" + "\n".join(arguments) + "\n    return i\n"
     else:
         source += f"    return __cls({', '.join(arguments)})\n"
     exec(compile(source, f"<mistral_core structure {cls.__qualname__}>", "exec"), namespace)
     return namespace["structure"]  # type: ignore[no-any-return]
+
+
+_OBJECT_CHECK = (
+    "    if o.__class__ is not dict and not isinstance(o, __Mapping):\n"
+    "        raise TypeError('expected an object')\n"
+)
+"""A string or a list is not an object, even where every field is optional."""
 
 
 def _can_fill_slots(cls: type) -> bool:
@@ -411,7 +422,7 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
     def factory(union: Any) -> StructureHook:
         members = [m for m in typing.get_args(union) if m is not Unset and m is not type(None)]
         nullable = type(None) in typing.get_args(union)
-        candidates = [(_accepts(m), _when_needed(conv, m), m) for m in members]
+        candidates = _tagged_last([(_accepts(m), _when_needed(conv, m), m) for m in members])
         if not strict and len(members) == 1:  # X | Unset, X | None: X's own hook suffices
             return _or_none(candidates[0][1], members[0]) if nullable else candidates[0][1]
         if not strict and all(hook is _passthrough for _, hook, _ in candidates):
@@ -442,6 +453,39 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
         return structure
 
     return factory
+
+
+Candidate = tuple[Callable[[Any], bool], StructureHook, Any]
+
+
+def _tagged_last(candidates: list[Candidate]) -> list[Candidate]:
+    """A tagged union beside other kinds of object takes only the tags it knows, at first.
+
+    It takes any object (an unknown tag is an ``UnknownVariant``), so tried first it
+    would shadow the union's other models: it gets a turn for its known tags in its
+    place, and a last turn, after every other member, for the objects none of them took.
+    """
+    tagged = [c for c in candidates if _tagged_of(c[2]) is not None]
+    takes_objects = [c for c in candidates if c[0]({})]
+    if not tagged or len(takes_objects) < 2:
+        return candidates
+    first_turns = [_known_tags_only(c) if c in tagged else c for c in candidates]
+    return first_turns + tagged
+
+
+def _known_tags_only(candidate: Candidate) -> Candidate:
+    accepts, hook, member = candidate
+    tagged = _tagged_of(member)
+    assert tagged is not None
+    known = {_variant_tag(v, tagged.tag) for v in _variants(member) if v is not UnknownVariant}
+
+    def accepts_known(value: Any) -> bool:
+        if isinstance(value, Mapping):
+            tag = value.get(tagged.tag)
+            return isinstance(tag, str) and tag in known
+        return accepts(value)
+
+    return accepts_known, hook, member
 
 
 def _when_needed(conv: cattrs.Converter, member: Any) -> StructureHook:

@@ -1,0 +1,188 @@
+"""The generator's rules, on small specs written for each rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tools.codegen.schemas import (
+    Definitions,
+    EnumDef,
+    ModelDef,
+    UnionDef,
+    enum_member,
+    python_name,
+    split_union,
+)
+from tools.codegen.spec import Spec
+
+
+def definitions(**schemas: Any) -> Definitions:
+    return Definitions(Spec(schemas=schemas, operations={}, sources=()))
+
+
+def fields(defs: Definitions, name: str) -> dict[str, tuple[str, str | None]]:
+    model = defs.named(name)
+    assert isinstance(model, ModelDef)
+    return {f.name: (f.type, f.default) for f in model.fields}
+
+
+def test_required_optional_and_nullable_fields() -> None:
+    defs = definitions(
+        Thing={
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "size": {"type": "integer"},
+                "note": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "extra": {"type": "object", "additionalProperties": True},
+                "scores": {"type": "object", "additionalProperties": {"type": "number"}},
+                "anything": {"title": "Anything"},
+            },
+            "required": ["id", "note"],
+        }
+    )
+    assert fields(defs, "Thing") == {
+        "id": ("str", None),
+        "size": ("int | Unset", "UNSET"),
+        "note": ("str | None", None),
+        "tags": ("list[str] | Unset", "UNSET"),
+        "extra": ("dict[str, Any] | Unset", "UNSET"),
+        "scores": ("dict[str, float] | Unset", "UNSET"),
+        "anything": ("Any | Unset", "UNSET"),
+    }
+
+
+def test_enums_are_open_and_inline_ones_are_named_after_their_place() -> None:
+    defs = definitions(
+        Color={"type": "string", "enum": ["red", "dark-blue"]},
+        Paint={
+            "type": "object",
+            "properties": {
+                "color": {"$ref": "#/components/schemas/Color"},
+                "finish": {"type": "string", "enum": ["matte", "gloss", None]},
+            },
+        },
+    )
+    assert fields(defs, "Paint") == {
+        "color": ("Color | str | Unset", "UNSET"),
+        "finish": ("PaintFinish | str | Unset | None", "UNSET"),
+    }
+    finish = defs.defs["PaintFinish"]
+    assert isinstance(finish, EnumDef)
+    assert finish.values == ["matte", "gloss"]
+    assert enum_member("dark-blue") == "DARK_BLUE"
+    assert enum_member("1x") == "V_1X"
+
+
+def test_a_discriminated_union_is_tagged_and_its_variants_get_their_tag() -> None:
+    ref = "#/components/schemas/"
+    defs = definitions(
+        Cat={
+            "type": "object",
+            "properties": {"kind": {"type": "string"}, "lives": {"type": "integer"}},
+        },
+        Dog={"type": "object", "properties": {"kind": {"type": "string"}}},
+        Pet={
+            "oneOf": [{"$ref": ref + "Cat"}, {"$ref": ref + "Dog"}],
+            "discriminator": {
+                "propertyName": "kind",
+                "mapping": {"cat": ref + "Cat", "dog": ref + "Dog"},
+            },
+        },
+    )
+    pet = defs.named("Pet")
+    assert isinstance(pet, UnionDef)
+    assert (pet.tag, pet.variants) == ("kind", ["Cat", "Dog"])
+    assert fields(defs, "Cat")["kind"] == ("Literal['cat']", "'cat'")
+
+
+def test_an_anyof_of_tagged_models_is_a_tagged_union_and_other_anyofs_are_ordered() -> None:
+    ref = "#/components/schemas/"
+    defs = definitions(
+        Text={
+            "type": "object",
+            "properties": {"type": {"const": "text"}, "text": {"type": "string"}},
+        },
+        Ref={"type": "object", "properties": {"type": {"const": "ref"}, "ids": {"type": "array"}}},
+        Holder={
+            "type": "object",
+            "properties": {
+                "chunks": {
+                    "type": "array",
+                    "items": {"anyOf": [{"$ref": ref + "Text"}, {"$ref": ref + "Ref"}]},
+                },
+                "value": {"anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}]},
+            },
+        },
+    )
+    assert fields(defs, "Holder") == {
+        "chunks": ("list[HolderChunks] | Unset", "UNSET"),
+        "value": ("int | str | Unset | None", "UNSET"),
+    }
+    chunks = defs.defs["HolderChunks"]
+    assert isinstance(chunks, UnionDef)
+    assert chunks.tag == "type"
+
+
+def test_allof_parts_are_flattened_into_one_model() -> None:
+    ref = "#/components/schemas/"
+    defs = definitions(
+        Base={"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+        Full={
+            "allOf": [
+                {"$ref": ref + "Base"},
+                {
+                    "type": "object",
+                    "properties": {"n": {"type": "integer"}},
+                    "required": ["n", "ghost"],
+                },
+            ]
+        },
+    )
+    assert fields(defs, "Full") == {"id": ("str", None), "n": ("int", None)}
+
+
+def test_field_docs_say_bounds_and_server_defaults() -> None:
+    defs = definitions(
+        Knob={
+            "type": "object",
+            "properties": {
+                "level": {
+                    "anyOf": [{"type": "number", "minimum": 0, "maximum": 1.5}, {"type": "null"}],
+                    "description": "How far to turn it.",
+                    "default": 0.7,
+                }
+            },
+        }
+    )
+    model = defs.named("Knob")
+    assert isinstance(model, ModelDef)
+    assert model.fields[0].doc == (
+        "How far to turn it.\n\nValid values: at least 0, at most 1.5. Server default: 0.7."
+    )
+
+
+@pytest.mark.parametrize(
+    ("json_name", "python"),
+    [
+        ("from", "from_"),
+        ("self", "self_"),
+        ("options", "options_"),
+        ("api-version", "api_version"),
+        ("2d", "_2d"),
+    ],
+)
+def test_python_names(json_name: str, python: str) -> None:
+    assert python_name(json_name) == python
+
+
+def test_split_union_respects_brackets() -> None:
+    assert split_union("A | list[B | C] | dict[str, D | None] | None") == [
+        "A",
+        "list[B | C]",
+        "dict[str, D | None]",
+        "None",
+    ]

@@ -1,0 +1,65 @@
+"""Deterministic JSON samples of any model: what a fake API answers, what a test sends.
+
+``sample_json(Model)`` gives the JSON of a valid instance: every required field, and with
+``full=True`` every optional one too, each with a simple value of its type (the first
+member of a union, the first value of an enum, the first variant of a tagged union).
+"""
+
+from __future__ import annotations
+
+import enum
+import typing
+from typing import Any
+
+import attrs
+
+from mistral_core import serde
+from mistral_core.models import Tagged, UnknownVariant, Unset
+
+_PRIMITIVES: dict[Any, Any] = {str: "sample", int: 1, float: 0.5, bool: True, Any: "sample"}
+
+
+def sample_json(cls: type, *, full: bool = False) -> Any:
+    """The JSON object of a valid ``cls``."""
+    return {
+        a.metadata.get(serde.JSON_NAME, a.name): sample_value(a.type, full=full)
+        for a in attrs.fields(cls)
+        if full or a.default is attrs.NOTHING or _is_literal(a.type)
+    }
+
+
+def sample_value(kind: Any, *, full: bool = False) -> Any:
+    """A JSON value of type ``kind``, as the models of ``mistral_core.models`` spell types."""
+    origin = typing.get_origin(kind)
+    arguments = typing.get_args(kind)
+    if kind in _PRIMITIVES:
+        return _PRIMITIVES[kind]
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return next(iter(kind)).value
+    if origin is typing.Literal:
+        return arguments[0]
+    if origin is typing.Annotated:
+        tagged = next(m for m in kind.__metadata__ if isinstance(m, Tagged))
+        variant = next(v for v in typing.get_args(arguments[0]) if v is not UnknownVariant)
+        return {**sample_json(variant, full=full), tagged.tag: _tag_of(variant, tagged.tag)}
+    if origin in (typing.Union, type(int | str)):
+        members = [m for m in arguments if m not in (type(None), Unset)]
+        return sample_value(members[0], full=full) if members else None
+    if origin is list:
+        return [sample_value(arguments[0], full=full)] if arguments else []
+    if origin is dict:
+        return {"key": sample_value(arguments[1], full=full)} if arguments else {}
+    if attrs.has(kind):
+        return sample_json(kind, full=full)
+    if kind is type(None):
+        return None
+    raise TypeError(f"no sample for {kind!r}")
+
+
+def _is_literal(kind: Any) -> bool:
+    return typing.get_origin(kind) is typing.Literal
+
+
+def _tag_of(variant: type, tag: str) -> Any:
+    default = attrs.fields_dict(variant)[tag].default
+    return default.value if isinstance(default, enum.Enum) else default

@@ -1,0 +1,198 @@
+"""The source of a plugin's resource module: one class, a sync and an async method per call."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from .layout import GroupPlan, MethodPlan, Param
+from .render_models import WIDTH, _docstring, header
+from .schemas import Definitions, ModelDef, UnionDef, split_union
+
+_KINDS = {
+    "call": ("_call", "{returns}"),
+    "stream": ("_stream", "EventStream[{events}]"),
+    "download": ("_download", "DownloadResponse"),
+}
+
+
+def render_resource(
+    group_plan: GroupPlan, definitions: Definitions, sources: tuple[str, ...]
+) -> str:
+    group = group_plan.group
+    operations = _operations(group_plan)
+    methods = [
+        _method(m, definitions, is_async) for m in group_plan.methods for is_async in (False, True)
+    ]
+    class_text = "\n".join(
+        [f"class {group.class_name}(Resource):", _docstring(group.summary, 4), "", *methods]
+    ).rstrip()
+    text = "\n\n\n".join([*operations, class_text])
+    module_doc = f"``client.{group.path}``: {group.summary}"
+    lines = [header(sources), _docstring(module_doc, 0), "", *_imports(group_plan, text)]
+    lines += ["", f'__all__ = ["{group.class_name}"]', "", "", text, ""]
+    return "\n".join(lines)
+
+
+def _operations(group_plan: GroupPlan) -> list[str]:
+    rendered: dict[str, str] = {}
+    for plan in group_plan.methods:
+        if plan.constant in rendered:
+            continue
+        op = plan.operation
+        sharing = [m for m in group_plan.methods if m.constant == plan.constant]
+        events_name = next((m.events for m in sharing if m.events), "")
+        returns = plan.returns or "Any"
+        events = events_name or "Any"
+        fields = [
+            f"    id={op.id!r},",
+            f"    method={op.method!r},",
+            f"    path={op.path!r},",
+            f'    models="{group_plan.group.package}.models",',
+        ]
+        if plan.body_model:
+            fields.append(f"    body={plan.body_model!r},")
+        if plan.multipart:
+            fields.append('    body_media="multipart/form-data",')
+        if plan.returns:
+            fields.append(f"    returns={plan.returns!r},")
+        if events_name:
+            fields.append(f"    events={events_name!r},")
+        summary = op.summary or op.id
+        rendered[plan.constant] = "\n".join(
+            [
+                f"{plan.constant}: Operation[{returns}, {events}] = Operation(",
+                *fields,
+                ")",
+                _docstring(f"{summary} (``{op.method} {op.path}``).", 0),
+            ]
+        )
+    return list(rendered.values())
+
+
+def _method(plan: MethodPlan, definitions: Definitions, is_async: bool) -> str:
+    core_call, returns = _KINDS[plan.method.kind]
+    returns = returns.format(returns=plan.returns or "Any", events=plan.events or "Any")
+    name = plan.method.name + ("_async" if is_async else "")
+    if is_async:
+        core_call += "_async"
+        returns = returns.replace("EventStream", "AsyncEventStream")
+    params = sorted(plan.params, key=lambda p: not p.required)
+    signature = [f"        {_param(p, definitions)}," for p in params]
+    lines = [
+        f"    @operation({plan.constant})",
+        f"    {'async ' if is_async else ''}def {name}(",
+        "        self,",
+        *(["        *,"] if params else []),
+        *signature,
+        "        **options: Unpack[CallOptions],",
+        f"    ) -> {returns}:",
+        _docstring(_method_doc(plan, is_async), 8),
+        f"        return {'await ' if is_async else ''}self.{core_call}({_arguments(plan)})",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _param(param: Param, definitions: Definitions) -> str:
+    kind = _widen(param.type, definitions)
+    if param.required:
+        return f"{param.name}: {kind}"
+    members = [m for m in split_union(kind) if m != "None"] + ["Unset"]
+    if "None" in split_union(kind):
+        members.append("None")  # last, as linters want it
+    return f"{param.name}: {' | '.join(members)} = UNSET"
+
+
+def _widen(expr: str, definitions: Definitions) -> str:
+    """A parameter takes a dict wherever a model goes, and any sequence for a list."""
+    members = []
+    for member in split_union(expr):
+        list_of = re.fullmatch(r"list\[(.*)\]", member)
+        if list_of:
+            member = f"Sequence[{_widen(list_of.group(1), definitions)}]"
+        elif member == "dict[str, Any]":
+            member = "Mapping[str, Any]"
+        elif isinstance(definitions.defs.get(member), ModelDef | UnionDef):
+            member = f"{member} | Mapping[str, Any]"
+        for part in split_union(member):
+            if part not in members:
+                members.append(part)
+    return " | ".join(members)
+
+
+def _arguments(plan: MethodPlan) -> str:
+    by_location: dict[str, list[Param]] = {"path": [], "query": [], "body": []}
+    for param in plan.params:
+        by_location[param.location].append(param)
+    body = [f"{p.json_name!r}: {p.name}" for p in by_location["body"]]
+    if plan.method.kind == "stream":
+        body.append('"stream": True')
+    arguments = [plan.constant]
+    if plan.method.kind != "download":
+        arguments.append("{" + ", ".join(body) + "}" if plan.operation.body is not None else "None")
+    arguments.append("options")
+    for location in ("path", "query"):
+        if by_location[location]:
+            pairs = ", ".join(f"{p.json_name!r}: {p.name}" for p in by_location[location])
+            arguments.append(f"{location}={{{pairs}}}")
+    return ", ".join(arguments)
+
+
+def _method_doc(plan: MethodPlan, is_async: bool) -> str:
+    op = plan.operation
+    parts = [(op.summary or op.id).rstrip(".") + "."]
+    if is_async:
+        parts[0] = parts[0][:-1] + ", without blocking the event loop."
+    description = op.description.strip()
+    if description and description.rstrip(".") != op.summary.rstrip("."):
+        parts.append(description)
+    if plan.method.kind == "stream":
+        parts.append(
+            "Iterate the result (best in a ``with`` block) for the events; the connection is "
+            "released when the stream ends or the block or loop is left."
+        )
+    if plan.method.kind == "download":
+        parts.append(
+            "The response is returned unread: iterate ``iter_bytes()`` (or read it) in a "
+            "``with`` block, which releases the connection."
+        )
+    documented = [p for p in sorted(plan.params, key=lambda p: not p.required) if p.doc]
+    if documented:
+        args = ["Args:"]
+        for param in documented:
+            text = " ".join(param.doc.split())
+            wrapped = textwrap.fill(f"{param.name}: {text}", WIDTH - 12, subsequent_indent="    ")
+            args.append(textwrap.indent(wrapped, "    "))
+        parts.append("\n".join(args))
+    return "\n\n".join(parts)
+
+
+def _imports(group_plan: GroupPlan, text: str) -> list[str]:
+    used_models = sorted(
+        {word for word in re.findall(r"[A-Za-z_]\w*", text) if word in group_plan.uses}
+    )
+    core_runtime = [n for n in ("UNSET", "Operation", "Unset") if re.search(rf"\b{n}\b", text)]
+    core_typing = [
+        n
+        for n in ("AsyncEventStream", "CallOptions", "DownloadResponse", "EventStream", "File")
+        if re.search(rf"\b{n}\b", text)
+    ]
+    abc = [n for n in ("Mapping", "Sequence") if re.search(rf"\b{n}\b", text)]
+    typing_names = ["TYPE_CHECKING", *(n for n in ("IO", "Any") if re.search(rf"\b{n}\b", text))]
+    lines = ["from __future__ import annotations", ""]
+    if abc:
+        lines.append(f"from collections.abc import {', '.join(abc)}")
+    lines.append(f"from typing import {', '.join(sorted(typing_names))}")
+    lines += ["", f"from mistral_core import {', '.join(core_runtime)}"]
+    lines += ["from mistral_core.resource import Resource, operation", ""]
+    lines.append("if TYPE_CHECKING:  # the models are imported on the first call, not at mount")
+    if re.search(r"\bPath\b", text):
+        lines.append("    from pathlib import Path")
+        lines.append("")
+    lines.append("    from typing_extensions import Unpack")
+    lines.append("")
+    lines.append(f"    from mistral_core import {', '.join(core_typing)}")
+    if used_models:
+        lines += ["", f"    from .models import {', '.join(used_models)}"]
+    return lines

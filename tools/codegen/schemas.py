@@ -1,0 +1,374 @@
+"""JSON Schema to model definitions: the attrs models, open enums and open unions.
+
+Every component schema that is an object, a string enum or a discriminated union becomes
+a definition with the name the spec gives it; one defined inline (a property's own enum,
+object or union) is named after its place: ``<Model><Property>``. Any other schema (a
+primitive, an array, an undiscriminated ``anyOf``) becomes a type expression where it is
+used. The rules, from the design: optional fields default to ``UNSET``, ``anyOf [X,
+null]`` is nullable, enums are open (``Enum | str``), a ``oneOf`` with a discriminator is
+an open tagged union, any other union an ordered one.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .spec import Schema, Spec, ref_name
+
+
+@dataclass(frozen=True)
+class Type:
+    expr: str
+    refs: frozenset[str] = frozenset()
+
+
+@dataclass
+class FieldDef:
+    name: str
+    json_name: str
+    type: str
+    default: str | None
+    """Python source of the default; ``None`` for a required field."""
+    doc: str
+
+
+@dataclass
+class ModelDef:
+    name: str
+    doc: str
+    fields: list[FieldDef] = field(default_factory=list)
+    refs: set[str] = field(default_factory=set)
+
+
+@dataclass
+class EnumDef:
+    name: str
+    doc: str
+    values: list[str]
+    refs: set[str] = field(default_factory=set)
+
+
+@dataclass
+class UnionDef:
+    name: str
+    doc: str
+    tag: str
+    variants: list[str]
+    refs: set[str] = field(default_factory=set)
+
+
+@dataclass
+class AliasDef:
+    """A named type that is no class: a union an operation returns, say."""
+
+    name: str
+    doc: str
+    type: str
+    refs: set[str] = field(default_factory=set)
+
+
+Definition = ModelDef | EnumDef | UnionDef | AliasDef
+
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+class Definitions:
+    """The definitions the spec's schemas give, built on demand and kept by name."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.defs: dict[str, Definition] = {}
+        self._tags = _variant_tags(spec)
+
+    def named(self, name: str) -> Definition | None:
+        """The definition of the component schema ``name`` (``None``: it is a plain type)."""
+        if name not in self.defs:
+            schema = self.spec.schemas[name]
+            if not _is_definition(schema):
+                return None
+            self._define(name, schema, context=name)
+        return self.defs[name]
+
+    def alias(self, name: str, kind: Type, doc: str) -> str:
+        """A name for ``kind``: itself when it is a definition, else a new alias."""
+        if kind.expr in self.defs:
+            return kind.expr
+        self.defs.setdefault(name, AliasDef(name, doc, kind.expr, set(kind.refs)))
+        return name
+
+    def type_of(self, schema: Schema, context: str) -> Type:
+        """The Python type of ``schema``; ``context`` names what it defines inline."""
+        if "$ref" in schema:
+            return self._ref(ref_name(schema["$ref"]))
+        if "allOf" in schema:
+            parts = schema["allOf"]
+            if len(parts) == 1 and "properties" not in schema:
+                return self.type_of(parts[0], context)
+            return self._inline(schema, context)
+        members = schema.get("oneOf") or schema.get("anyOf")
+        if members is not None:
+            if "discriminator" in schema or self._common_tag(members):
+                return self._inline(schema, context)
+            return _union([self.type_of(m, context) for m in members])
+        if "const" in schema:
+            return Type(f"Literal[{schema['const']!r}]")
+        if "enum" in schema:
+            return self._enum_type(schema, context)
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            return _union([self.type_of({**schema, "type": k}, context) for k in kind])
+        if kind == "null":
+            return Type("None")
+        if kind in _PRIMITIVES:
+            return Type(_PRIMITIVES[kind])
+        if kind == "array":
+            item = self.type_of(schema.get("items", {}), context)
+            return Type(f"list[{item.expr}]", item.refs)
+        if kind == "object" or "properties" in schema:
+            if schema.get("properties"):
+                return self._inline(schema, context)
+            values = schema.get("additionalProperties")
+            if isinstance(values, dict) and values:
+                value = self.type_of(values, context)
+                return Type(f"dict[str, {value.expr}]", value.refs)
+            return Type("dict[str, Any]")
+        return Type("Any")
+
+    # --- definitions -------------------------------------------------------------------
+
+    def _ref(self, name: str) -> Type:
+        definition = self.named(name)
+        if definition is None:
+            return self.type_of(self.spec.schemas[name], name)
+        if isinstance(definition, EnumDef):
+            return Type(f"{name} | str", frozenset({name}))
+        return Type(name, frozenset({name}))
+
+    def _inline(self, schema: Schema, context: str) -> Type:
+        name = context
+        if name not in self.defs:
+            self._define(name, schema, context)
+        return self._ref(name)
+
+    def _enum_type(self, schema: Schema, context: str) -> Type:
+        values = [v for v in schema["enum"] if v is not None]
+        nullable = None in schema["enum"] or schema.get("nullable", False)
+        if not all(isinstance(v, str) for v in values):
+            return Type(_PRIMITIVES.get(str(schema.get("type")), "Any"))
+        if context not in self.defs:
+            self.defs[context] = EnumDef(context, _doc(schema, f"The values of {context}."), values)
+        return Type(f"{context} | str" + (" | None" if nullable else ""), frozenset({context}))
+
+    def _define(self, name: str, schema: Schema, context: str) -> None:
+        if "enum" in schema and "properties" not in schema:
+            self._enum_type(schema, name)
+            return
+        members = schema.get("oneOf") or schema.get("anyOf")
+        if members is not None and "allOf" not in schema:
+            tag = schema.get("discriminator", {}).get("propertyName") or self._common_tag(members)
+            variants = [ref_name(m["$ref"]) for m in members if "$ref" in m]
+            union = UnionDef(
+                name, _doc(schema, f"One of the kinds of {name}, by `{tag}`."), tag, []
+            )
+            self.defs[name] = union
+            for variant in variants:
+                self.named(variant)
+            union.variants = variants
+            union.refs = set(variants)
+            return
+        model = ModelDef(name, _doc(schema, f"The {name} object of the API."))
+        self.defs[name] = model  # first, so that a model may refer to itself
+        properties, required = self.flatten(schema)
+        for json_name, property_schema in properties.items():
+            model.fields.append(
+                self._field(name, json_name, property_schema, json_name in required)
+            )
+        for field_def in model.fields:
+            model.refs |= _names_in(field_def.type, self.defs)
+
+    def _field(self, model: str, json_name: str, schema: Schema, required: bool) -> FieldDef:
+        tag_value = self._tags.get((model, json_name))
+        if tag_value is None and "const" in schema:
+            tag_value = schema["const"]
+        name = python_name(json_name)
+        if tag_value is not None:
+            return FieldDef(name, json_name, f"Literal[{tag_value!r}]", repr(tag_value), "")
+        kind = self.type_of(schema, model + pascal(json_name))
+        doc = _sentence(_doc(schema, "")) + _notes(schema)
+        if required:
+            return FieldDef(name, json_name, kind.expr, None, doc)
+        return FieldDef(name, json_name, _with_unset(kind.expr), "UNSET", doc)
+
+    def flatten(self, schema: Schema) -> tuple[dict[str, Schema], list[str]]:
+        """Properties and required names, ``allOf`` parts merged in order.
+
+        A part may require a property another part defines (``ChatCompletionResponse``);
+        a required name no part defines (its ``data``) is dropped.
+        """
+        properties, required = self._merged(schema)
+        return properties, [name for name in dict.fromkeys(required) if name in properties]
+
+    def _merged(self, schema: Schema) -> tuple[dict[str, Schema], list[str]]:
+        properties: dict[str, Schema] = {}
+        required: list[str] = []
+        for part in schema.get("allOf", []):
+            part = self.spec.schemas[ref_name(part["$ref"])] if "$ref" in part else part
+            part_properties, part_required = self._merged(part)
+            properties.update(part_properties)
+            required += part_required
+        properties.update(schema.get("properties", {}))
+        required += schema.get("required", [])
+        return properties, required
+
+    def _common_tag(self, members: list[Schema]) -> str:
+        """The tag all members carry when an ``anyOf`` of models is a tagged union anyway."""
+        names = [ref_name(m["$ref"]) for m in members if "$ref" in m]
+        if len(names) < 2 or len(names) != len(members):
+            return ""
+        tags = {prop for (model, prop) in self._tags if model in names}
+        for tag in sorted(tags):
+            if all((name, tag) in self._tags for name in names):
+                return tag
+        return ""
+
+
+def _is_definition(schema: Schema) -> bool:
+    if schema.get("type") == "string" and "enum" in schema:
+        return True
+    if schema.get("oneOf") or "discriminator" in schema:
+        return True
+    return bool(schema.get("properties") or schema.get("allOf"))
+
+
+def _variant_tags(spec: Spec) -> dict[tuple[str, str], str]:
+    """(model, tag property) -> tag value, for every model that is a union variant.
+
+    Taken from the discriminators' mappings, or from the variant's ``const`` / single
+    ``enum`` value of the tag property when a discriminator has no mapping.
+    """
+    tags: dict[tuple[str, str], str] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            discriminator = node.get("discriminator")
+            if isinstance(discriminator, dict):
+                tag = discriminator["propertyName"]
+                for value, ref in discriminator.get("mapping", {}).items():
+                    tags.setdefault((ref_name(ref), tag), value)
+            for child in node.values():
+                visit(child)
+        elif isinstance(node, list):
+            for child in node:
+                visit(child)
+
+    visit(spec.schemas)
+    for name, schema in spec.schemas.items():
+        for prop, prop_schema in schema.get("properties", {}).items():
+            value = prop_schema.get("const")
+            if value is None and len(prop_schema.get("enum", [])) == 1:
+                value = prop_schema["enum"][0]
+            if isinstance(value, str) and prop in ("type", "role", "object", "event"):
+                tags.setdefault((name, prop), value)
+    return tags
+
+
+def _union(types: list[Type]) -> Type:
+    members: list[str] = []
+    for kind in types:
+        for member in split_union(kind.expr):
+            if member not in members:
+                members.append(member)
+    if "Any" in members:
+        return Type("Any")
+    if "None" in members:  # last, as people write it
+        members = [m for m in members if m != "None"] + ["None"]
+    refs: frozenset[str] = frozenset().union(*(kind.refs for kind in types))
+    return Type(" | ".join(members), refs)
+
+
+def _with_unset(expr: str) -> str:
+    members = split_union(expr)
+    if "None" in members:
+        members = [m for m in members if m != "None"] + ["Unset", "None"]
+    else:
+        members.append("Unset")
+    return " | ".join(members)
+
+
+def split_union(expr: str) -> list[str]:
+    """The top-level members of ``A | list[B | C] | None``."""
+    members, depth, start = [], 0, 0
+    for index, char in enumerate(expr):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            members.append(expr[start:index].strip())
+            start = index + 1
+    members.append(expr[start:].strip())
+    return members
+
+
+def _names_in(expr: str, defs: dict[str, Definition]) -> set[str]:
+    return {word for word in re.findall(r"[A-Za-z_]\w*", expr) if word in defs}
+
+
+def _doc(schema: Schema, fallback: str) -> str:
+    return str(schema.get("description") or fallback).strip()
+
+
+def _sentence(text: str) -> str:
+    """Text that ends as a sentence does, so that notes after it read apart."""
+    return text + "." if text and text[-1] not in ".!?:)`" else text
+
+
+def _notes(schema: Schema) -> str:
+    """Bounds and the server's default, which the client does not enforce or send."""
+    for member in schema.get("anyOf", []):
+        if member.get("type") != "null":
+            schema = {**member, **{k: v for k, v in schema.items() if k != "anyOf"}}
+    notes = []
+    bounds = [
+        ("minimum", "at least"),
+        ("exclusiveMinimum", "more than"),
+        ("maximum", "at most"),
+        ("exclusiveMaximum", "less than"),
+        ("minItems", "at least {} items"),
+        ("maxItems", "at most {} items"),
+    ]
+    for key, words in bounds:
+        if key in schema:
+            value = schema[key]
+            notes.append(words.format(value) if "{}" in words else f"{words} {value}")
+    if notes:
+        notes = [f"Valid values: {', '.join(notes)}."]
+    if "default" in schema and schema["default"] is not None:
+        notes.append(f"Server default: {_json_text(schema['default'])}.")
+    return ("\n\n" if notes else "") + " ".join(notes)
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", name) if part)
+
+
+def python_name(json_name: str) -> str:
+    name = re.sub(r"\W", "_", json_name)
+    if name[:1].isdigit():
+        name = "_" + name
+    if keyword.iskeyword(name) or name in ("self", "options"):
+        name += "_"
+    return name
+
+
+def enum_member(value: str) -> str:
+    name = re.sub(r"\W+", "_", value).strip("_").upper() or "EMPTY"
+    return f"V_{name}" if name[:1].isdigit() else name

@@ -1,0 +1,135 @@
+"""Reading the OpenAPI spec files into schemas and operations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Schema = dict[str, Any]
+
+HTTP_METHODS = ("get", "put", "post", "patch", "delete")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: str
+    """``path`` or ``query``."""
+    required: bool
+    schema: Schema
+    description: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: str
+    method: str
+    path: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    body: Schema | None
+    body_media: str | None
+    body_required: bool
+    responses: dict[str, dict[str, Schema]] = field(default_factory=dict)
+    """Status code -> media type -> schema."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    schemas: dict[str, Schema]
+    operations: dict[str, Operation]
+    sources: tuple[str, ...]
+    """The spec files, newest first, as named in generated headers."""
+
+
+def load(*paths: Path) -> Spec:
+    """The spec files merged, newest first: an operation or schema of a newer file wins.
+
+    An older file fills in what the newer one dropped (the fine-tuning job operations).
+    """
+    schemas: dict[str, Schema] = {}
+    operations: dict[str, Operation] = {}
+    for path in paths:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        for name, schema in document.get("components", {}).get("schemas", {}).items():
+            schemas.setdefault(name, schema)
+        for operation in _operations(document):
+            operations.setdefault(operation.id, operation)
+    return Spec(schemas, operations, tuple(f"shared/spec/{path.name}" for path in paths))
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it: five times faster on the 35,000-line spec."""
+
+
+def ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[1]
+
+
+def _operations(document: dict[str, Any]) -> list[Operation]:
+    found = []
+    for path, item in document.get("paths", {}).items():
+        shared_parameters = item.get("parameters", [])
+        for method in HTTP_METHODS:
+            if method in item:
+                found.append(_operation(document, path, method, item[method], shared_parameters))
+    return found
+
+
+def _operation(
+    document: dict[str, Any],
+    path: str,
+    method: str,
+    spec: dict[str, Any],
+    shared_parameters: list[dict[str, Any]],
+) -> Operation:
+    parameters = tuple(
+        Parameter(
+            name=p["name"],
+            location=p["in"],
+            required=bool(p.get("required", p["in"] == "path")),
+            schema=_parameter_schema(p),
+            description=p.get("description") or _parameter_schema(p).get("description", ""),
+        )
+        for p in (_resolve(document, p) for p in [*shared_parameters, *spec.get("parameters", [])])
+        if p["in"] in ("path", "query")
+    )
+    body = _resolve(document, spec.get("requestBody") or {})
+    no_content: tuple[None, dict[str, Any]] = (None, {})
+    media, content = next(iter(body.get("content", {}).items()), no_content)
+    responses = {
+        status: {kind: part.get("schema", {}) for kind, part in answer.get("content", {}).items()}
+        for status, answer in (spec.get("responses") or {}).items()
+    }
+    return Operation(
+        id=spec["operationId"],
+        method=method.upper(),
+        path=path,
+        summary=spec.get("summary", ""),
+        description=spec.get("description", ""),
+        parameters=parameters,
+        body=content.get("schema") if media else None,
+        body_media=media,
+        body_required=bool(body.get("required")),
+        responses=responses,
+    )
+
+
+def _parameter_schema(parameter: dict[str, Any]) -> Schema:
+    """A parameter's schema, given directly or as ``content: {media type: {schema}}``."""
+    if "schema" in parameter:
+        return dict(parameter["schema"])
+    content: dict[str, Any] = next(iter(parameter.get("content", {}).values()), {})
+    return dict(content.get("schema", {}))
+
+
+def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """A parameter or request body given by ``$ref`` to ``components``, looked up."""
+    while "$ref" in node:
+        *_, section, name = node["$ref"].split("/")
+        node = document["components"][section][name]
+    return node
