@@ -152,6 +152,14 @@ class PreparedCall(Generic[R, E]):
         base_url = options.get("server_url")
         base_url = server_url(None, base_url, None) if base_url else config.server_url
         self.url = base_url + expand_path(operation.path, path)
+        if client._provider is not None:  # the cloud says where the call goes
+            from .providers import CallTarget
+
+            endpoint = client._provider.endpoint(
+                CallTarget(operation.id, self.url[len(base_url) :], self.json, stream, base_url)
+            )
+            self.url = endpoint.url
+            query = {**endpoint.params, **(query or {})}
         self.params = query_params(query, options.get("extra_query"))
         self.headers = merge_headers(
             _default_headers(self.content is not None, accept),

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from mistral_plugin_chat import Chat  # type: ignore[import-not-found,unused-ignore]
 
     from ._http_types import AsyncHTTPClient, SyncHTTPClient
+    from .providers import Provider
 
 __all__ = ["SERVERS", "Mistral"]
 
@@ -53,7 +54,11 @@ class Mistral:
         redacted); ``MISTRAL_DEBUG=1`` gives a default one on stderr.
     :param plugins: hook implementations for this client only (see :mod:`mistral_core.hooks`).
     :param http_headers: headers sent with every call.
-    :param auth: signs requests instead of the bearer ``api_key`` (cloud providers).
+    :param auth: signs requests instead of the bearer ``api_key``.
+    :param provider: a cloud serving the models, by name (``"azure"``, ``"gcp"``: the
+        ``mistral.providers`` entry points) or as a :class:`~mistral_core.providers.Provider`;
+        ``provider_options`` go to it (``project_id=...``, ``api_version=...``). It sets the
+        server URL, the auth and the groups served, unless given here.
     """
 
     if TYPE_CHECKING:
@@ -74,7 +79,12 @@ class Mistral:
         plugins: Iterable[object] = (),
         http_headers: Mapping[str, str] | None = None,
         auth: Auth | None = None,
+        provider: str | Provider | None = None,
+        **provider_options: Any,
     ) -> None:
+        self._provider = _provider(provider, api_key, provider_options)
+        if self._provider is not None and server is None and server_url is None:
+            server_url = self._provider.server_url
         self._config = ClientConfig(
             server_url=server_url_of(server, server_url, url_params),
             retry_config=(
@@ -86,10 +96,12 @@ class Mistral:
             headers=dict(http_headers or {}),
             logger=debug_logger if debug_logger is not None else _logging.default_logger(),
         )
-        self._auth: Auth = auth if auth is not None else BearerAuth(api_key)
+        if auth is None:
+            auth = self._provider.auth() if self._provider is not None else BearerAuth(api_key)
+        self._auth: Auth = auth
         self._http = HTTPClients(client, async_client)
         self._hooks = _plugin_manager(plugins)
-        self._catalog = ResourceCatalog(self._hooks)
+        self._catalog = ResourceCatalog(self._hooks, self._provider)
         if self._hooks is not None:
             self._hooks.hook.mistral_client_init(client=self)
 
@@ -131,6 +143,7 @@ class Mistral:
         copy._http = self._http
         copy._hooks = self._hooks
         copy._catalog = self._catalog
+        copy._provider = self._provider
         return copy
 
     def close(self) -> None:
@@ -189,6 +202,18 @@ class ResourceNamespace:
 
     def __repr__(self) -> str:
         return f"<resource namespace client.{self._path}>"
+
+
+def _provider(
+    provider: str | Provider | None, api_key: ApiKey | None, options: Mapping[str, Any]
+) -> Provider | None:
+    if provider is not None:
+        from .providers import load_provider  # only programs on a cloud pay for it
+
+        return load_provider(provider, api_key, options)
+    if options:  # no provider to take them: they are typos of Mistral's own arguments
+        raise TypeError(f"Mistral() got unexpected keyword arguments {sorted(options)}")
+    return None
 
 
 def _plugin_manager(plugins: Iterable[object]) -> pluggy.PluginManager | None:

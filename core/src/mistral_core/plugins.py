@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     import pluggy
 
+    from .providers import Provider
+
 __all__ = [
     "PLUGINS_GROUP",
     "PROVIDERS_GROUP",
@@ -151,12 +153,16 @@ def load_hook_plugins(manager: pluggy.PluginManager) -> None:
 class ResourceCatalog:
     """The resource groups one client can mount: its plugins' first, then installed ones."""
 
-    def __init__(self, manager: pluggy.PluginManager | None) -> None:
+    def __init__(self, manager: pluggy.PluginManager | None, provider: Provider | None) -> None:
         self._manager = manager
+        self._provider = provider
         self._from_plugins: dict[str, Any] | None = None
 
     def resolve(self, path: str) -> Any | None:
         """The resource class at ``path`` (e.g. ``chat``), importing its plugin on demand."""
+        served = self._provider.groups if self._provider is not None else None
+        if served is not None and path.split(".", 1)[0] not in served:
+            return None
         from_plugins = self._plugin_resources()
         if path in from_plugins:
             return from_plugins[path]
@@ -172,6 +178,10 @@ class ResourceCatalog:
     def missing(self, path: str) -> MissingResourceError:
         """The error for a group that is not installed, naming the package to install."""
         top = path.split(".", 1)[0]
+        provider = self._provider
+        if provider is not None and provider.groups is not None and top not in provider.groups:
+            served = ", ".join(sorted(provider.groups))
+            return MissingResourceError(f"{provider.name} serves only {served}, not {path}")
         distribution = KNOWN_DISTRIBUTIONS.get(top)
         if distribution is None:
             return MissingResourceError(f"no resource group {path!r} is installed")

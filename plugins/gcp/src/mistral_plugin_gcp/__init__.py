@@ -1,0 +1,18 @@
+"""Mistral's models on Google Cloud Vertex AI, for mistral-core.
+
+``Mistral(provider="gcp", project_id=..., region=...)`` or :class:`MistralGCP` serve
+``client.chat`` and ``client.fim``, at Vertex AI's URLs, signed with Google credentials
+that refresh themselves.
+"""
+
+from ._auth import GoogleAuth, GoogleCredentials
+from ._provider import DEFAULT_REGION, GCPProvider, MistralGCP, MistralGoogleCloud
+
+__all__ = [
+    "DEFAULT_REGION",
+    "GCPProvider",
+    "GoogleAuth",
+    "GoogleCredentials",
+    "MistralGCP",
+    "MistralGoogleCloud",
+]
