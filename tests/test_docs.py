@@ -5,7 +5,7 @@ Each block is executed as it is written, in a fresh module of its own, with
 an unmocked request fails the test). The fake API answers every operation of the
 generated resource groups: chat, FIM and agent completions with a short reply (whole or
 streamed), uploads with the file they received, downloads with bytes, and every other
-operation with a valid sample of its response model (``tests.samples``), so that the
+operation with a valid sample of its response model (``mistral_core.testing.samples``), so that the
 client parses each answer exactly as it parses the real API's.
 
 Two conventions of the docs are understood here:
@@ -41,7 +41,7 @@ import pytest
 import respx
 
 from mistral_core import Operation, _transport
-from tests.samples import sample_value
+from mistral_core.testing.samples import sample_value
 from tools.codegen.groups import GROUPS, Group
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
