@@ -141,9 +141,10 @@ def _arguments(plan: MethodPlan) -> str:
 
 def _method_doc(plan: MethodPlan, is_async: bool) -> str:
     op = plan.operation
-    parts = [(op.summary or op.id).rstrip(".") + "."]
-    if is_async:
-        parts[0] = parts[0][:-1] + ", without blocking the event loop."
+    summary = (op.summary or op.id).rstrip(".")
+    if is_async:  # the twin's docstring says everything else
+        return f"{summary}, without blocking the event loop: see :meth:`{plan.method.name}`."
+    parts = [summary + "."]
     description = op.description.strip()
     if description and description.rstrip(".") != op.summary.rstrip("."):
         parts.append(description)

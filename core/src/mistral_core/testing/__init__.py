@@ -1,5 +1,10 @@
-"""Testing your code that uses this client, without the network.
+"""Testing code that uses this client, without the network.
 
-``samples`` makes valid JSON for any model. (More to come: a pytest fixture that fakes
-the API, and a local fake server.)
+* ``mistral_mock``, a pytest fixture (this distribution's ``pytest11`` plugin, with
+  ``pip install "mistral-core[testing]"``): queue answers, check what was sent. Outside
+  pytest, ``with MistralMock() as mock:`` (``mistral_core.testing.pytest_plugin``).
+* ``server``, a local fake API (standard library only) answering every installed
+  operation: ``python -m mistral_core.testing.server --port 8765``, or
+  ``with FakeServer() as server: Mistral(api_key="x", server_url=server.url)``.
+* ``samples``, valid JSON for any model, the answers of both.
 """

@@ -3,6 +3,8 @@
 ``sample_json(Model)`` gives the JSON of a valid instance: every required field, and with
 ``full=True`` every optional one too, each with a simple value of its type (the first
 member of a union, the first value of an enum, the first variant of a tagged union).
+A non-zero ``seed`` changes every free string (``"sample-7"`` instead of ``"sample"``), so
+that ids differ from one seed to another; the default, 0, gives the plain samples.
 """
 
 from __future__ import annotations
@@ -19,21 +21,22 @@ from mistral_core.models import Tagged, UnknownVariant, Unset
 _PRIMITIVES: dict[Any, Any] = {str: "sample", int: 1, float: 0.5, bool: True, Any: "sample"}
 
 
-def sample_json(cls: type, *, full: bool = False) -> Any:
+def sample_json(cls: type, *, full: bool = False, seed: int = 0) -> Any:
     """The JSON object of a valid ``cls``."""
     return {
-        a.metadata.get(serde.JSON_NAME, a.name): sample_value(a.type, full=full)
+        a.metadata.get(serde.JSON_NAME, a.name): sample_value(a.type, full=full, seed=seed)
         for a in attrs.fields(cls)
         if full or a.default is attrs.NOTHING or _is_literal(a.type)
     }
 
 
-def sample_value(kind: Any, *, full: bool = False) -> Any:
+def sample_value(kind: Any, *, full: bool = False, seed: int = 0) -> Any:
     """A JSON value of type ``kind``, as the models of ``mistral_core.models`` spell types."""
     origin = typing.get_origin(kind)
     arguments = typing.get_args(kind)
     if kind in _PRIMITIVES:
-        return _PRIMITIVES[kind]
+        value = _PRIMITIVES[kind]
+        return f"{value}-{seed}" if seed and isinstance(value, str) else value
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return next(iter(kind)).value
     if origin is typing.Literal:
@@ -41,16 +44,19 @@ def sample_value(kind: Any, *, full: bool = False) -> Any:
     if origin is typing.Annotated:
         tagged = next(m for m in kind.__metadata__ if isinstance(m, Tagged))
         variant = next(v for v in typing.get_args(arguments[0]) if v is not UnknownVariant)
-        return {**sample_json(variant, full=full), tagged.tag: _tag_of(variant, tagged.tag)}
+        return {
+            **sample_json(variant, full=full, seed=seed),
+            tagged.tag: _tag_of(variant, tagged.tag),
+        }
     if origin in (typing.Union, type(int | str)):
         members = [m for m in arguments if m not in (type(None), Unset)]
-        return sample_value(members[0], full=full) if members else None
+        return sample_value(members[0], full=full, seed=seed) if members else None
     if origin is list:
-        return [sample_value(arguments[0], full=full)] if arguments else []
+        return [sample_value(arguments[0], full=full, seed=seed)] if arguments else []
     if origin is dict:
-        return {"key": sample_value(arguments[1], full=full)} if arguments else {}
+        return {"key": sample_value(arguments[1], full=full, seed=seed)} if arguments else {}
     if attrs.has(kind):
-        return sample_json(kind, full=full)
+        return sample_json(kind, full=full, seed=seed)
     if kind is type(None):
         return None
     raise TypeError(f"no sample for {kind!r}")

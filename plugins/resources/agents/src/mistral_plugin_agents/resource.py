@@ -159,41 +159,7 @@ class Agents(Resource):
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> ChatCompletionResponse:
-        """Agents Completion, without blocking the event loop.
-
-        Args:
-            messages: The prompt(s) to generate completions for, encoded as a list of dict with role
-                and content.
-            agent_id: The ID of the agent to use for this completion.
-            max_tokens: The maximum number of tokens to generate in the completion. The token count
-                of your prompt plus `max_tokens` cannot exceed the model's context length. Valid
-                values: at least 0.
-            stop: Stop generation if this token is detected. Or if one of these tokens is detected
-                when providing an array.
-            random_seed: The seed to use for random sampling. If set, different calls will generate
-                deterministic results. Valid values: at least 0.
-            tool_choice: Server default: "auto".
-            presence_penalty: The `presence_penalty` determines how much the model penalizes the
-                repetition of words or phrases. A higher presence penalty encourages the model to
-                use a wider variety of words and phrases, making the output more diverse and
-                creative. Valid values: at least -2, at most 2.
-            frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on
-                their frequency in the generated text. A higher frequency penalty discourages the
-                model from repeating words that have already appeared frequently in the output,
-                promoting diversity and reducing repetition. Valid values: at least -2, at most 2.
-            n: Number of completions to return for each request, input tokens are only billed once.
-                Valid values: at least 1.
-            prediction: Enable users to specify expected results, optimizing response times by
-                leveraging known or predictable content. This approach is especially effective for
-                updating text documents or code files with minimal changes, reducing latency while
-                maintaining high-quality results. Server default: {"type": "content", "content":
-                ""}.
-            parallel_tool_calls: Server default: true.
-            prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set
-                to `reasoning` the system prompt for reasoning models will be used.
-            service_tier: Determines whether to serve the request using priority or standard
-                capacity.
-        """
+        """Agents Completion, without blocking the event loop: see :meth:`complete`."""
         return await self._call_async(
             COMPLETE,
             {
@@ -335,44 +301,7 @@ class Agents(Resource):
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> AsyncEventStream[CompletionEvent]:
-        """Agents Completion, without blocking the event loop.
-
-        Iterate the result (best in a ``with`` block) for the events; the connection is released
-        when the stream ends or the block or loop is left.
-
-        Args:
-            messages: The prompt(s) to generate completions for, encoded as a list of dict with role
-                and content.
-            agent_id: The ID of the agent to use for this completion.
-            max_tokens: The maximum number of tokens to generate in the completion. The token count
-                of your prompt plus `max_tokens` cannot exceed the model's context length. Valid
-                values: at least 0.
-            stop: Stop generation if this token is detected. Or if one of these tokens is detected
-                when providing an array.
-            random_seed: The seed to use for random sampling. If set, different calls will generate
-                deterministic results. Valid values: at least 0.
-            tool_choice: Server default: "auto".
-            presence_penalty: The `presence_penalty` determines how much the model penalizes the
-                repetition of words or phrases. A higher presence penalty encourages the model to
-                use a wider variety of words and phrases, making the output more diverse and
-                creative. Valid values: at least -2, at most 2.
-            frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on
-                their frequency in the generated text. A higher frequency penalty discourages the
-                model from repeating words that have already appeared frequently in the output,
-                promoting diversity and reducing repetition. Valid values: at least -2, at most 2.
-            n: Number of completions to return for each request, input tokens are only billed once.
-                Valid values: at least 1.
-            prediction: Enable users to specify expected results, optimizing response times by
-                leveraging known or predictable content. This approach is especially effective for
-                updating text documents or code files with minimal changes, reducing latency while
-                maintaining high-quality results. Server default: {"type": "content", "content":
-                ""}.
-            parallel_tool_calls: Server default: true.
-            prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set
-                to `reasoning` the system prompt for reasoning models will be used.
-            service_tier: Determines whether to serve the request using priority or standard
-                capacity.
-        """
+        """Agents Completion, without blocking the event loop: see :meth:`stream`."""
         return await self._stream_async(
             COMPLETE,
             {

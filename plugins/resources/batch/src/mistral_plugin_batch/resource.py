@@ -133,10 +133,7 @@ class BatchJobs(Resource):
         order_by: JobsApiRoutesBatchGetBatchJobsOrderBy | str | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> ListBatchJobsResponse:
-        """Get Batch Jobs, without blocking the event loop.
-
-        Get a list of batch jobs for your organization and user.
-        """
+        """Get Batch Jobs, without blocking the event loop: see :meth:`list`."""
         return await self._call_async(
             LIST,
             None,
@@ -213,25 +210,7 @@ class BatchJobs(Resource):
         timeout_hours: int | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> BatchJob:
-        """Create Batch Job, without blocking the event loop.
-
-        Create a new batch job, it will be queued for processing.
-
-        Args:
-            endpoint: The endpoint to be used for batch inference.
-            input_files: A list of `.jsonl` files for batch inference. Each line must be a JSON
-                object with a `body` field containing the request payload: ```json {"custom_id":
-                "0", "body": {"max_tokens": 100, "messages": [{"role": "user", "content": "What is
-                the best French cheese?"}]}} {"custom_id": "1", "body": {"max_tokens": 100,
-                "messages": [{"role": "user", "content": "What is the best French wine?"}]}} ```
-            requests: Valid values: at most 10000 items.
-            model: The model to be used for batch inference.
-            agent_id: In case you want to use a specific agent from the **deprecated** agents api
-                for batch inference, you can specify the agent ID here.
-            metadata: The metadata of your choice to be associated with the batch inference job.
-            timeout_hours: The timeout in hours for the batch inference job. Valid values: at least
-                1, at most 168. Server default: 24.
-        """
+        """Create Batch Job, without blocking the event loop: see :meth:`create`."""
         return await self._call_async(
             CREATE,
             {
@@ -271,13 +250,7 @@ class BatchJobs(Resource):
         inline: bool | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> BatchJob:
-        """Get Batch Job, without blocking the event loop.
-
-        Get a batch job details by its UUID.
-
-        Args:
-            inline: If True, return results inline in the response.
-        """
+        """Get Batch Job, without blocking the event loop: see :meth:`get`."""
         return await self._call_async(
             GET, None, options, path={"job_id": job_id}, query={"inline": inline}
         )
@@ -302,10 +275,7 @@ class BatchJobs(Resource):
         job_id: str,
         **options: Unpack[CallOptions],
     ) -> BatchJob:
-        """Cancel Batch Job, without blocking the event loop.
-
-        Request the cancellation of a batch job.
-        """
+        """Cancel Batch Job, without blocking the event loop: see :meth:`cancel`."""
         return await self._call_async(CANCEL, None, options, path={"job_id": job_id})
 
     @operation(DELETE)
@@ -328,8 +298,5 @@ class BatchJobs(Resource):
         job_id: str,
         **options: Unpack[CallOptions],
     ) -> DeleteBatchJobResponse:
-        """Delete Batch Job, without blocking the event loop.
-
-        Request the deletion of a batch job.
-        """
+        """Delete Batch Job, without blocking the event loop: see :meth:`delete`."""
         return await self._call_async(DELETE, None, options, path={"job_id": job_id})

@@ -190,63 +190,7 @@ class Chat(Resource):
         safe_prompt: bool | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> ChatCompletionResponse:
-        """Chat Completion, without blocking the event loop.
-
-        Args:
-            model: ID of the model to use. You can use the [List Available
-                Models](/api/#tag/models/operation/list_models_v1_models_get) API to see all of your
-                available models, or see our [Model overview](/models) for model descriptions.
-            messages: The prompt(s) to generate completions for, encoded as a list of dict with role
-                and content.
-            temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher
-                values like 0.7 will make the output more random, while lower values like 0.2 will
-                make it more focused and deterministic. We generally recommend altering this or
-                `top_p` but not both. The default value varies depending on the model you are
-                targeting. Call the `/models` endpoint to retrieve the appropriate value. Valid
-                values: at least 0, at most 1.5.
-            top_p: Nucleus sampling, where the model considers the results of the tokens with
-                `top_p` probability mass. So 0.1 means only the tokens comprising the top 10%
-                probability mass are considered. We generally recommend altering this or
-                `temperature` but not both. Valid values: more than 0, at most 1.
-            max_tokens: The maximum number of tokens to generate in the completion. The token count
-                of your prompt plus `max_tokens` cannot exceed the model's context length. Valid
-                values: at least 0.
-            stop: Stop generation if this token is detected. Or if one of these tokens is detected
-                when providing an array.
-            random_seed: The seed to use for random sampling. If set, different calls will generate
-                deterministic results. Valid values: at least 0.
-            tools: A list of tools the model may call. Use this to provide a list of functions the
-                model may generate JSON inputs for.
-            tool_choice: Controls which (if any) tool is called by the model. `none` means the model
-                will not call any tool and instead generates a message. `auto` means the model can
-                pick between generating a message or calling one or more tools. `any` or `required`
-                means the model must call one or more tools. Specifying a particular tool via
-                `{"type": "function", "function": {"name": "my_function"}}` forces the model to call
-                that tool. Server default: "auto".
-            presence_penalty: The `presence_penalty` determines how much the model penalizes the
-                repetition of words or phrases. A higher presence penalty encourages the model to
-                use a wider variety of words and phrases, making the output more diverse and
-                creative. Valid values: at least -2, at most 2.
-            frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on
-                their frequency in the generated text. A higher frequency penalty discourages the
-                model from repeating words that have already appeared frequently in the output,
-                promoting diversity and reducing repetition. Valid values: at least -2, at most 2.
-            n: Number of completions to return for each request, input tokens are only billed once.
-                Valid values: at least 1.
-            prediction: Enable users to specify expected results, optimizing response times by
-                leveraging known or predictable content. This approach is especially effective for
-                updating text documents or code files with minimal changes, reducing latency while
-                maintaining high-quality results. Server default: {"type": "content", "content":
-                ""}.
-            parallel_tool_calls: Whether to enable parallel function calling during tool use, when
-                enabled the model can call multiple tools in parallel. Server default: true.
-            prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set
-                to `reasoning` the system prompt for reasoning models will be used.
-            service_tier: Determines whether to serve the request using priority or standard
-                capacity.
-            safe_prompt: Whether to inject a safety prompt before all conversations. Server default:
-                false.
-        """
+        """Chat Completion, without blocking the event loop: see :meth:`complete`."""
         return await self._call_async(
             COMPLETE,
             {
@@ -422,66 +366,7 @@ class Chat(Resource):
         safe_prompt: bool | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> AsyncEventStream[CompletionEvent]:
-        """Chat Completion, without blocking the event loop.
-
-        Iterate the result (best in a ``with`` block) for the events; the connection is released
-        when the stream ends or the block or loop is left.
-
-        Args:
-            model: ID of the model to use. You can use the [List Available
-                Models](/api/#tag/models/operation/list_models_v1_models_get) API to see all of your
-                available models, or see our [Model overview](/models) for model descriptions.
-            messages: The prompt(s) to generate completions for, encoded as a list of dict with role
-                and content.
-            temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher
-                values like 0.7 will make the output more random, while lower values like 0.2 will
-                make it more focused and deterministic. We generally recommend altering this or
-                `top_p` but not both. The default value varies depending on the model you are
-                targeting. Call the `/models` endpoint to retrieve the appropriate value. Valid
-                values: at least 0, at most 1.5.
-            top_p: Nucleus sampling, where the model considers the results of the tokens with
-                `top_p` probability mass. So 0.1 means only the tokens comprising the top 10%
-                probability mass are considered. We generally recommend altering this or
-                `temperature` but not both. Valid values: more than 0, at most 1.
-            max_tokens: The maximum number of tokens to generate in the completion. The token count
-                of your prompt plus `max_tokens` cannot exceed the model's context length. Valid
-                values: at least 0.
-            stop: Stop generation if this token is detected. Or if one of these tokens is detected
-                when providing an array.
-            random_seed: The seed to use for random sampling. If set, different calls will generate
-                deterministic results. Valid values: at least 0.
-            tools: A list of tools the model may call. Use this to provide a list of functions the
-                model may generate JSON inputs for.
-            tool_choice: Controls which (if any) tool is called by the model. `none` means the model
-                will not call any tool and instead generates a message. `auto` means the model can
-                pick between generating a message or calling one or more tools. `any` or `required`
-                means the model must call one or more tools. Specifying a particular tool via
-                `{"type": "function", "function": {"name": "my_function"}}` forces the model to call
-                that tool. Server default: "auto".
-            presence_penalty: The `presence_penalty` determines how much the model penalizes the
-                repetition of words or phrases. A higher presence penalty encourages the model to
-                use a wider variety of words and phrases, making the output more diverse and
-                creative. Valid values: at least -2, at most 2.
-            frequency_penalty: The `frequency_penalty` penalizes the repetition of words based on
-                their frequency in the generated text. A higher frequency penalty discourages the
-                model from repeating words that have already appeared frequently in the output,
-                promoting diversity and reducing repetition. Valid values: at least -2, at most 2.
-            n: Number of completions to return for each request, input tokens are only billed once.
-                Valid values: at least 1.
-            prediction: Enable users to specify expected results, optimizing response times by
-                leveraging known or predictable content. This approach is especially effective for
-                updating text documents or code files with minimal changes, reducing latency while
-                maintaining high-quality results. Server default: {"type": "content", "content":
-                ""}.
-            parallel_tool_calls: Whether to enable parallel function calling during tool use, when
-                enabled the model can call multiple tools in parallel. Server default: true.
-            prompt_mode: Allows toggling between the reasoning mode and no system prompt. When set
-                to `reasoning` the system prompt for reasoning models will be used.
-            service_tier: Determines whether to serve the request using priority or standard
-                capacity.
-            safe_prompt: Whether to inject a safety prompt before all conversations. Server default:
-                false.
-        """
+        """Chat Completion, without blocking the event loop: see :meth:`stream`."""
         return await self._stream_async(
             COMPLETE,
             {

@@ -100,12 +100,7 @@ class Classifiers(Resource):
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> ModerationResponse:
-        """Moderations, without blocking the event loop.
-
-        Args:
-            model: ID of the model to use.
-            inputs: Text to classify.
-        """
+        """Moderations, without blocking the event loop: see :meth:`moderate`."""
         return await self._call_async(
             MODERATE, {"model": model, "metadata": metadata, "input": inputs}, options
         )
@@ -135,11 +130,7 @@ class Classifiers(Resource):
         model: str,
         **options: Unpack[CallOptions],
     ) -> ModerationResponse:
-        """Chat Moderations, without blocking the event loop.
-
-        Args:
-            inputs: Chat to classify.
-        """
+        """Chat Moderations, without blocking the event loop: see :meth:`moderate_chat`."""
         return await self._call_async(MODERATE_CHAT, {"input": inputs, "model": model}, options)
 
     @operation(CLASSIFY)
@@ -170,12 +161,7 @@ class Classifiers(Resource):
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> ClassificationResponse:
-        """Classifications, without blocking the event loop.
-
-        Args:
-            model: ID of the model to use.
-            inputs: Text to classify.
-        """
+        """Classifications, without blocking the event loop: see :meth:`classify`."""
         return await self._call_async(
             CLASSIFY, {"model": model, "metadata": metadata, "input": inputs}, options
         )
@@ -199,5 +185,5 @@ class Classifiers(Resource):
         inputs: InstructRequest | Mapping[str, Any] | Sequence[InstructRequest | Mapping[str, Any]],
         **options: Unpack[CallOptions],
     ) -> ClassificationResponse:
-        """Chat Classifications, without blocking the event loop."""
+        """Chat Classifications, without blocking the event loop: see :meth:`classify_chat`."""
         return await self._call_async(CLASSIFY_CHAT, {"model": model, "input": inputs}, options)

@@ -82,17 +82,7 @@ class Embeddings(Resource):
         encoding_format: EncodingFormat | str | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> EmbeddingResponse:
-        """Embeddings, without blocking the event loop.
-
-        Args:
-            model: ID of the model to use.
-            inputs: Text to embed.
-            output_dimension: The dimension of the output embeddings when feature available. If not
-                provided, a default output dimension will be used. Valid values: more than 0.
-            output_dtype: The data type of the output embeddings when feature available. If not
-                provided, a default output data type will be used. Server default: "float".
-            encoding_format: The format of embeddings in the response. Server default: "float".
-        """
+        """Embeddings, without blocking the event loop: see :meth:`create`."""
         return await self._call_async(
             CREATE,
             {

@@ -133,18 +133,7 @@ class Files(Resource):
         purpose: FilePurpose | str | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> CreateFileResponse:
-        """Upload File, without blocking the event loop.
-
-        Upload a file that can be used across various endpoints.
-
-        The size of individual files can be a maximum of 512 MB. The Fine-tuning API only
-        supports .jsonl files.
-
-        Please contact us if you need to increase these storage limits.
-
-        Args:
-            visibility: Server default: "workspace".
-        """
+        """Upload File, without blocking the event loop: see :meth:`upload`."""
         return await self._call_async(
             UPLOAD,
             {"expiry": expiry, "visibility": visibility, "purpose": purpose, "file": file},
@@ -199,10 +188,7 @@ class Files(Resource):
         mimetypes: Sequence[str] | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> ListFilesResponse:
-        """List Files, without blocking the event loop.
-
-        Returns a list of files that belong to the user's organization.
-        """
+        """List Files, without blocking the event loop: see :meth:`list`."""
         return await self._call_async(
             LIST,
             None,
@@ -239,10 +225,7 @@ class Files(Resource):
         file_id: str,
         **options: Unpack[CallOptions],
     ) -> GetFileResponse:
-        """Retrieve File, without blocking the event loop.
-
-        Returns information about a specific file.
-        """
+        """Retrieve File, without blocking the event loop: see :meth:`retrieve`."""
         return await self._call_async(RETRIEVE, None, options, path={"file_id": file_id})
 
     @operation(DELETE)
@@ -265,10 +248,7 @@ class Files(Resource):
         file_id: str,
         **options: Unpack[CallOptions],
     ) -> DeleteFileResponse:
-        """Delete File, without blocking the event loop.
-
-        Delete a file.
-        """
+        """Delete File, without blocking the event loop: see :meth:`delete`."""
         return await self._call_async(DELETE, None, options, path={"file_id": file_id})
 
     @operation(DOWNLOAD)
@@ -294,13 +274,7 @@ class Files(Resource):
         file_id: str,
         **options: Unpack[CallOptions],
     ) -> DownloadResponse:
-        """Download File, without blocking the event loop.
-
-        Download a file
-
-        The response is returned unread: iterate ``iter_bytes()`` (or read it) in a ``with``
-        block, which releases the connection.
-        """
+        """Download File, without blocking the event loop: see :meth:`download`."""
         return await self._download_async(DOWNLOAD, options, path={"file_id": file_id})
 
     @operation(GET_SIGNED_URL)
@@ -329,12 +303,7 @@ class Files(Resource):
         expiry: int | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> GetSignedUrlResponse:
-        """Get Signed Url, without blocking the event loop.
-
-        Args:
-            expiry: Number of hours before the URL becomes invalid. Defaults to 24h. Must be between
-                1h and 168h.
-        """
+        """Get Signed Url, without blocking the event loop: see :meth:`get_signed_url`."""
         return await self._call_async(
             GET_SIGNED_URL, None, options, path={"file_id": file_id}, query={"expiry": expiry}
         )

@@ -118,37 +118,7 @@ class Fim(Resource):
         prompt_cache_key: str | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> FIMCompletionResponse:
-        """Fim Completion, without blocking the event loop.
-
-        FIM completion.
-
-        Args:
-            model: ID of the model with FIM to use. Server default: "codestral-2404".
-            prompt: The text/code to complete.
-            temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher
-                values like 0.7 will make the output more random, while lower values like 0.2 will
-                make it more focused and deterministic. We generally recommend altering this or
-                `top_p` but not both. The default value varies depending on the model you are
-                targeting. Call the `/models` endpoint to retrieve the appropriate value. Valid
-                values: at least 0, at most 1.5.
-            top_p: Nucleus sampling, where the model considers the results of the tokens with
-                `top_p` probability mass. So 0.1 means only the tokens comprising the top 10%
-                probability mass are considered. We generally recommend altering this or
-                `temperature` but not both. Valid values: more than 0, at most 1.
-            max_tokens: The maximum number of tokens to generate in the completion. The token count
-                of your prompt plus `max_tokens` cannot exceed the model's context length. Valid
-                values: at least 0.
-            stop: Stop generation if this token is detected. Or if one of these tokens is detected
-                when providing an array.
-            random_seed: The seed to use for random sampling. If set, different calls will generate
-                deterministic results. Valid values: at least 0.
-            suffix: Optional text/code that adds more context for the model. When given a `prompt`
-                and a `suffix` the model will fill what is between them. When `suffix` is not
-                provided, the model will simply execute completion starting with `prompt`. Server
-                default: "".
-            min_tokens: The minimum number of tokens to generate in the completion. Valid values: at
-                least 0.
-        """
+        """Fim Completion, without blocking the event loop: see :meth:`complete`."""
         return await self._call_async(
             COMPLETE,
             {
@@ -254,40 +224,7 @@ class Fim(Resource):
         prompt_cache_key: str | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> AsyncEventStream[CompletionEvent]:
-        """Fim Completion, without blocking the event loop.
-
-        FIM completion.
-
-        Iterate the result (best in a ``with`` block) for the events; the connection is released
-        when the stream ends or the block or loop is left.
-
-        Args:
-            model: ID of the model with FIM to use. Server default: "codestral-2404".
-            prompt: The text/code to complete.
-            temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher
-                values like 0.7 will make the output more random, while lower values like 0.2 will
-                make it more focused and deterministic. We generally recommend altering this or
-                `top_p` but not both. The default value varies depending on the model you are
-                targeting. Call the `/models` endpoint to retrieve the appropriate value. Valid
-                values: at least 0, at most 1.5.
-            top_p: Nucleus sampling, where the model considers the results of the tokens with
-                `top_p` probability mass. So 0.1 means only the tokens comprising the top 10%
-                probability mass are considered. We generally recommend altering this or
-                `temperature` but not both. Valid values: more than 0, at most 1.
-            max_tokens: The maximum number of tokens to generate in the completion. The token count
-                of your prompt plus `max_tokens` cannot exceed the model's context length. Valid
-                values: at least 0.
-            stop: Stop generation if this token is detected. Or if one of these tokens is detected
-                when providing an array.
-            random_seed: The seed to use for random sampling. If set, different calls will generate
-                deterministic results. Valid values: at least 0.
-            suffix: Optional text/code that adds more context for the model. When given a `prompt`
-                and a `suffix` the model will fill what is between them. When `suffix` is not
-                provided, the model will simply execute completion starting with `prompt`. Server
-                default: "".
-            min_tokens: The minimum number of tokens to generate in the completion. Valid values: at
-                least 0.
-        """
+        """Fim Completion, without blocking the event loop: see :meth:`stream`."""
         return await self._stream_async(
             COMPLETE,
             {

@@ -159,27 +159,7 @@ class FineTuningJobs(Resource):
         suffix: str | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> JobsOut:
-        """Get Fine Tuning Jobs, without blocking the event loop.
-
-        Get a list of fine-tuning jobs for your organization and user.
-
-        Args:
-            page: The page number of the results to be returned.
-            page_size: The number of items to return per page.
-            model: The model name used for fine-tuning to filter on. When set, the other results are
-                not displayed.
-            created_after: The date/time to filter on. When set, the results for previous creation
-                times are not displayed.
-            created_by_me: When set, only return results for jobs created by the API caller. Other
-                results are not displayed.
-            status: The current job state to filter on. When set, the other results are not
-                displayed.
-            wandb_project: The Weights and Biases project to filter on. When set, the other results
-                are not displayed.
-            wandb_name: The Weight and Biases run name to filter on. When set, the other results are
-                not displayed.
-            suffix: The model suffix to filter on. When set, the other results are not displayed.
-        """
+        """Get Fine Tuning Jobs, without blocking the event loop: see :meth:`list`."""
         return await self._call_async(
             LIST,
             None,
@@ -280,29 +260,7 @@ class FineTuningJobs(Resource):
         classifier_targets: Sequence[ClassifierTargetIn | Mapping[str, Any]] | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> JobsApiRoutesFineTuningCreateFineTuningJobResult:
-        """Create Fine Tuning Job, without blocking the event loop.
-
-        Create a new fine-tuning job, it will be queued for processing.
-
-        Args:
-            dry_run: * If `true` the job is not spawned, instead the query returns a handful of
-                useful metadata for the user to perform sanity checks (see `LegacyJobMetadataOut`
-                response). * Otherwise, the job is started and the query returns the job ID along
-                with some of the input parameters (see `JobOut` response).
-            training_files: Server default: [].
-            validation_files: A list containing the IDs of uploaded files that contain validation
-                data. If you provide these files, the data is used to generate validation metrics
-                periodically during fine-tuning. These metrics can be viewed in `checkpoints` when
-                getting the status of a running fine-tuning job. The same data should not be present
-                in both train and validation files.
-            suffix: A string that will be added to your fine-tuning model name. For example, a
-                suffix of "my-great-model" would produce a model name like `ft:open-mistral-7b:my-
-                great-model:xxx...`
-            integrations: A list of integrations to enable for your fine-tuning job.
-            auto_start: This field will be required in a future release.
-            invalid_sample_skip_percentage: Valid values: at least 0, at most 0.5. Server default:
-                0.
-        """
+        """Create Fine Tuning Job, without blocking the event loop: see :meth:`create`."""
         return await self._call_async(
             CREATE,
             {
@@ -345,13 +303,7 @@ class FineTuningJobs(Resource):
         job_id: str,
         **options: Unpack[CallOptions],
     ) -> JobsApiRoutesFineTuningGetFineTuningJobResponse:
-        """Get Fine Tuning Job, without blocking the event loop.
-
-        Get a fine-tuned job details by its UUID.
-
-        Args:
-            job_id: The ID of the job to analyse.
-        """
+        """Get Fine Tuning Job, without blocking the event loop: see :meth:`get`."""
         return await self._call_async(GET, None, options, path={"job_id": job_id})
 
     @operation(CANCEL)
@@ -377,13 +329,7 @@ class FineTuningJobs(Resource):
         job_id: str,
         **options: Unpack[CallOptions],
     ) -> JobsApiRoutesFineTuningCancelFineTuningJobResponse:
-        """Cancel Fine Tuning Job, without blocking the event loop.
-
-        Request the cancellation of a fine tuning job.
-
-        Args:
-            job_id: The ID of the job to cancel.
-        """
+        """Cancel Fine Tuning Job, without blocking the event loop: see :meth:`cancel`."""
         return await self._call_async(CANCEL, None, options, path={"job_id": job_id})
 
     @operation(START)
@@ -406,8 +352,5 @@ class FineTuningJobs(Resource):
         job_id: str,
         **options: Unpack[CallOptions],
     ) -> JobsApiRoutesFineTuningStartFineTuningJobResponse:
-        """Start Fine Tuning Job, without blocking the event loop.
-
-        Request the start of a validated fine tuning job.
-        """
+        """Start Fine Tuning Job, without blocking the event loop: see :meth:`start`."""
         return await self._call_async(START, None, options, path={"job_id": job_id})

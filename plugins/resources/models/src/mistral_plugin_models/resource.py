@@ -112,10 +112,7 @@ class Models(Resource):
         model: str | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> ModelList:
-        """List Models, without blocking the event loop.
-
-        List all models available to the user.
-        """
+        """List Models, without blocking the event loop: see :meth:`list`."""
         return await self._call_async(
             LIST, None, options, query={"provider": provider, "model": model}
         )
@@ -143,13 +140,7 @@ class Models(Resource):
         model_id: str,
         **options: Unpack[CallOptions],
     ) -> RetrieveModelV1ModelsModelIdGetResponse:
-        """Retrieve Model, without blocking the event loop.
-
-        Retrieve information about a model.
-
-        Args:
-            model_id: The ID of the model to retrieve.
-        """
+        """Retrieve Model, without blocking the event loop: see :meth:`retrieve`."""
         return await self._call_async(RETRIEVE, None, options, path={"model_id": model_id})
 
     @operation(DELETE)
@@ -175,13 +166,7 @@ class Models(Resource):
         model_id: str,
         **options: Unpack[CallOptions],
     ) -> DeleteModelResponse:
-        """Delete Model, without blocking the event loop.
-
-        Delete a fine-tuned model.
-
-        Args:
-            model_id: The ID of the model to delete.
-        """
+        """Delete Model, without blocking the event loop: see :meth:`delete`."""
         return await self._call_async(DELETE, None, options, path={"model_id": model_id})
 
     @operation(UPDATE)
@@ -213,13 +198,7 @@ class Models(Resource):
         description: str | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> JobsApiRoutesFineTuningUpdateFineTunedModelResponse:
-        """Update Fine Tuned Model, without blocking the event loop.
-
-        Update a model name or description.
-
-        Args:
-            model_id: The ID of the model to update.
-        """
+        """Update Fine Tuned Model, without blocking the event loop: see :meth:`update`."""
         return await self._call_async(
             UPDATE, {"name": name, "description": description}, options, path={"model_id": model_id}
         )
@@ -247,13 +226,7 @@ class Models(Resource):
         model_id: str,
         **options: Unpack[CallOptions],
     ) -> ArchiveModelResponse:
-        """Archive Fine Tuned Model, without blocking the event loop.
-
-        Archive a fine-tuned model.
-
-        Args:
-            model_id: The ID of the model to archive.
-        """
+        """Archive Fine Tuned Model, without blocking the event loop: see :meth:`archive`."""
         return await self._call_async(ARCHIVE, None, options, path={"model_id": model_id})
 
     @operation(UNARCHIVE)
@@ -279,11 +252,5 @@ class Models(Resource):
         model_id: str,
         **options: Unpack[CallOptions],
     ) -> UnarchiveModelResponse:
-        """Unarchive Fine Tuned Model, without blocking the event loop.
-
-        Un-archive a fine-tuned model.
-
-        Args:
-            model_id: The ID of the model to unarchive.
-        """
+        """Unarchive Fine Tuned Model, without blocking the event loop: see :meth:`unarchive`."""
         return await self._call_async(UNARCHIVE, None, options, path={"model_id": model_id})

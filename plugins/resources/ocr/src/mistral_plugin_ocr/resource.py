@@ -134,33 +134,7 @@ class Ocr(Resource):
         | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> OCRResponse:
-        """OCR, without blocking the event loop.
-
-        Args:
-            document: Document to run OCR on.
-            pages: Specific pages to process. Accepts a list of integers or a string of comma-
-                separated numbers and ranges (e.g. '0,1,2' or '0-5' or '0,2-4'). Page numbers start
-                from 0.
-            include_image_base64: Include image URLs in response.
-            image_limit: Max images to extract.
-            image_min_size: Minimum height and width of image to extract.
-            bbox_annotation_format: Structured output class for extracting useful information from
-                each extracted bounding box / image from document. Only json_schema is valid for
-                this field.
-            document_annotation_format: Structured output class for extracting useful information
-                from the entire document. Only json_schema is valid for this field.
-            document_annotation_prompt: Optional prompt to guide the model in extracting structured
-                output from the entire document. A document_annotation_format must be provided.
-            extract_header: Extract the page header into the response's `header` field and remove it
-                from the markdown content. Server default: false.
-            extract_footer: Extract the page footer into the response's `footer` field and remove it
-                from the markdown content. Server default: false.
-            include_blocks: Return paragraph-level bounding boxes for all content blocks in the
-                response. Server default: true.
-            confidence_scores_granularity: Granularity for confidence scores: 'page' (aggregate
-                only), 'word' (per-word scores), or 'block' (per-block scores). Defaults to None (no
-                confidence scores) to keep response payload small.
-        """
+        """OCR, without blocking the event loop: see :meth:`process`."""
         return await self._call_async(
             PROCESS,
             {

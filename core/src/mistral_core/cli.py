@@ -1,0 +1,327 @@
+"""``mistral``: the Mistral AI API from the command line.
+
+``mistral chat "..."`` streams a reply, ``mistral models list`` lists the models,
+``mistral files upload PATH`` uploads a file, ``mistral ocr FILE_OR_URL`` reads a document.
+The key comes from ``MISTRAL_API_KEY``, the server from ``MISTRAL_SERVER_URL`` (optional).
+
+Startup imports argparse and nothing more of the client: each command imports what it
+uses when it runs, so ``mistral --help`` is instant and ``mistral chat`` loads only the
+chat plugin. Every failure is one line on stderr and an exit status: 2 for a usage or
+configuration error, 1 for an API or connection error, 130 for Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mistral_core import Mistral
+
+__all__ = ["main"]
+
+PROG = "mistral"
+API_KEY_ENV = "MISTRAL_API_KEY"
+SERVER_URL_ENV = "MISTRAL_SERVER_URL"
+DEFAULT_CHAT_MODEL = "mistral-small-latest"
+DEFAULT_OCR_MODEL = "mistral-ocr-latest"
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+_IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+}
+
+
+class UsageError(Exception):
+    """A problem with what the user typed or configured: exit 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="The Mistral AI API from the command line.",
+        epilog=f"Set {API_KEY_ENV} to your API key; {SERVER_URL_ENV} to use another server.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    chat = commands.add_parser("chat", help="chat with a model (the reply is streamed)")
+    chat.add_argument("prompt", help="the message to send; '-' reads it from stdin")
+    chat.add_argument("--model", default=DEFAULT_CHAT_MODEL, help="default: %(default)s")
+    chat.add_argument("--system", metavar="TEXT", help="a system prompt sent before yours")
+    chat.add_argument(
+        "--json", action="store_true", help="print the whole response as JSON, not streamed"
+    )
+    chat.set_defaults(run=_chat)
+
+    models = commands.add_parser("models", help="the models available to you")
+    models_commands = models.add_subparsers(dest="action", metavar="ACTION", required=True)
+    models_list = models_commands.add_parser("list", help="list the models, one id a line")
+    models_list.add_argument("--json", action="store_true", help="print the list as JSON")
+    models_list.set_defaults(run=_models_list)
+
+    files = commands.add_parser("files", help="files for fine-tuning, batches and OCR")
+    files_commands = files.add_subparsers(dest="action", metavar="ACTION", required=True)
+    upload = files_commands.add_parser("upload", help="upload a file and print its id")
+    upload.add_argument("path", metavar="PATH", help="the file to upload")
+    upload.add_argument(
+        "--purpose", default="fine-tune", help="fine-tune, batch or ocr (default: %(default)s)"
+    )
+    upload.set_defaults(run=_files_upload)
+
+    ocr = commands.add_parser("ocr", help="read a document or an image as Markdown")
+    ocr.add_argument("source", metavar="FILE_OR_URL", help="a local file or an http(s) URL")
+    ocr.add_argument("--model", default=DEFAULT_OCR_MODEL, help="default: %(default)s")
+    ocr.add_argument("--json", action="store_true", help="print the whole response as JSON")
+    ocr.set_defaults(run=_ocr)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    try:
+        args = build_parser().parse_args(argv)  # exits 2 with the usage on a bad argument
+        run: Callable[[Mistral, argparse.Namespace], None] = args.run
+        with _client() as client:
+            run(client, args)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `mistral models list | head`: the reader left
+        _silence_stdout()
+        return EXIT_ERROR
+    except UsageError as exc:
+        _fail(str(exc))
+        return EXIT_USAGE
+    except Exception as exc:
+        if os.environ.get("MISTRAL_DEBUG", "").lower() in ("1", "true", "yes", "on"):
+            raise  # the whole traceback, for a bug report
+        _fail(_describe(exc))
+        return EXIT_ERROR
+    return 0
+
+
+def _client() -> Mistral:
+    api_key = os.environ.get(API_KEY_ENV)
+    if not api_key:
+        raise UsageError(
+            f"no API key: set the {API_KEY_ENV} environment variable, e.g. export {API_KEY_ENV}=..."
+        )
+    from mistral_core import Mistral
+
+    try:
+        return Mistral(api_key=api_key, server_url=os.environ.get(SERVER_URL_ENV) or None)
+    except ValueError as exc:
+        raise UsageError(f"{SERVER_URL_ENV}: {exc}") from None
+
+
+def _chat(client: Mistral, args: argparse.Namespace) -> None:
+    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    if not prompt.strip():
+        raise UsageError("the prompt is empty")
+    messages = [{"role": "user", "content": prompt}]
+    if args.system is not None:
+        messages.insert(0, {"role": "system", "content": args.system})
+    if args.json:
+        _print_json(client.chat.complete(model=args.model, messages=messages))
+        return
+    out = sys.stdout
+    wrote = False
+    try:
+        with client.chat.stream(model=args.model, messages=messages) as stream:
+            for event in stream:
+                for choice in event.data.choices[:1]:
+                    text = _text_of(choice.delta.content)
+                    if text:
+                        out.write(text)
+                        out.flush()
+                        wrote = True
+    except BaseException:
+        if wrote:  # end the partial reply's line before the error is told
+            out.write("\n")
+            out.flush()
+        raise
+    out.write("\n")
+    out.flush()
+
+
+def _text_of(content: Any) -> str:
+    """The text of a delta's content: a string, or a list of chunks of which some are text."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = (getattr(chunk, "text", None) for chunk in content)
+        return "".join(text for text in texts if isinstance(text, str))
+    return ""
+
+
+def _models_list(client: Mistral, args: argparse.Namespace) -> None:
+    models = client.models.list()
+    if args.json:
+        _print_json(models)
+        return
+    for model in models.data or ():
+        model_id = getattr(model, "id", None)
+        if model_id is None:  # a kind of model this client does not know yet
+            model_id = getattr(model, "raw", {}).get("id")
+        if model_id is not None:
+            print(model_id)
+
+
+def _files_upload(client: Mistral, args: argparse.Namespace) -> None:
+    print(_upload(client, args.path, args.purpose).id)
+
+
+def _upload(client: Mistral, path: str, purpose: str) -> Any:
+    files = client.files  # a missing plugin fails here, before the file is opened
+    try:
+        file = open(path, "rb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with file:
+        size = os.fstat(file.fileno()).st_size
+        reader = ProgressReader(file, size, sys.stderr)
+        try:
+            return files.upload(file=reader, purpose=purpose)
+        finally:
+            reader.finish()
+
+
+def _ocr(client: Mistral, args: argparse.Namespace) -> None:
+    ocr = client.ocr
+    response = ocr.process(model=args.model, document=_document(client, args.source))
+    if args.json:
+        _print_json(response)
+        return
+    print("\n\n".join(page.markdown for page in response.pages))
+
+
+def _document(client: Mistral, source: str) -> dict[str, Any]:
+    """The OCR document for a URL (sent as is) or a local file (inlined or uploaded)."""
+    suffix = os.path.splitext(source.split("?", 1)[0])[1].lower()
+    if source.startswith(("http://", "https://", "data:")):
+        if suffix in _IMAGE_TYPES or source.startswith("data:image/"):
+            return {"type": "image_url", "image_url": source}
+        return {"type": "document_url", "document_url": source}
+    if not os.path.isfile(source):
+        raise UsageError(f"no such file: {source} (give a local file or an http(s) URL)")
+    if suffix in _IMAGE_TYPES:
+        return {"type": "image_url", "image_url": _data_url(source, _IMAGE_TYPES[suffix])}
+    if suffix == ".pdf":
+        return {
+            "type": "document_url",
+            "document_url": _data_url(source, "application/pdf"),
+            "document_name": os.path.basename(source),
+        }
+    return {"type": "file", "file_id": _upload(client, source, "ocr").id}
+
+
+def _data_url(path: str, media_type: str) -> str:
+    import base64
+
+    with open(path, "rb") as file:
+        return f"data:{media_type};base64,{base64.b64encode(file.read()).decode('ascii')}"
+
+
+def _print_json(model: object) -> None:
+    import json
+
+    from mistral_core import serde
+
+    print(json.dumps(serde.converter.unstructure(model), indent=2, ensure_ascii=False))
+
+
+class ProgressReader:
+    """A binary file that draws a progress bar on ``out`` as httpx reads it.
+
+    It has what the upload needs of a file (``read``, ``seek``, ``tell``, ``name``); the
+    bar follows the position in the file, so a retry that rewinds it starts over.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, file: IO[bytes], size: int, out: IO[str]) -> None:
+        self._file = file
+        self._size = size
+        self._out = out
+        self._shown: int | None = None
+        self.name = file.name
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._file.read(size)
+        self._show(self._file.tell())
+        return chunk
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def seekable(self) -> bool:
+        return self._file.seekable()
+
+    def finish(self) -> None:
+        """End the bar's line (after the last read, or a failure)."""
+        if self._shown is not None:
+            self._out.write("\n")
+            self._out.flush()
+
+    def _show(self, done: int) -> None:
+        percent = 100 if self._size == 0 else min(100, done * 100 // self._size)
+        if percent == self._shown:
+            return
+        self._shown = percent
+        filled = self.WIDTH * percent // 100
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self._out.write(f"\r[{bar}] {percent:3d}% {_size(done)} / {_size(self._size)}")
+        self._out.flush()
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+def _describe(exc: BaseException) -> str:
+    """One line about an error: the API's errors say enough, others get their type."""
+    from mistral_core import APIError, MissingResourceError, MistralError
+
+    if isinstance(exc, APIError):
+        text = f"the API answered {exc}"
+    elif isinstance(exc, (MistralError, MissingResourceError)):
+        text = str(exc)
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"{PROG}: error: {message}\n")
+    sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,480 @@
+"""The fake Mistral API behind the ``mistral_mock`` fixture (see ``docs/testing.md``).
+
+:class:`MistralMock` mocks httpx with respx, so every client of the test is served,
+sync or async, whoever made it. Requests are routed by method and path, on any host:
+the path of each installed resource group's operations (found on its methods'
+``.operation``), at the end of the URL's path (so a ``server_url`` with a path prefix
+works), and the paths the Azure and Google Cloud providers use. Each answer is taken
+from the queue of the operation, else of its group (most specific first), else a
+default: a short completion for chat, FIM and agents, a valid sample of the response
+model for every other operation.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json as _jsonlib
+import re
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+try:
+    import respx
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        'the mistral_mock fixture needs respx: pip install "mistral-core[testing]"'
+    ) from exc
+
+from mistral_core import _transport
+from mistral_core._call import EVENT_STREAM, Operation
+from mistral_core.plugins import RESOURCES_GROUP, installed
+
+if TYPE_CHECKING:
+    import pytest
+
+__all__ = ["CompletionMock", "GroupMock", "MistralMock", "SentRequest"]
+
+DEFAULT_REPLY = "Hello from mistral_mock!"
+"""What a completion says when nothing was queued."""
+_NO_JSON: Any = object()
+
+_PARAMETER = re.compile(r"\{\w+\}")
+_GCP_PATH = re.compile(r"/publishers/mistralai/models/[^/:]+:(rawPredict|streamRawPredict)$")
+_AZURE_PATHS = {
+    "/models/chat/completions": "/v1/chat/completions",
+    "/providers/mistral/azure/ocr": "/v1/ocr",
+}
+"""Where Azure AI serves the Mistral API's paths (``mistral_plugin_azure.PATHS``)."""
+
+
+class SentRequest(httpx.Request):
+    """An ``httpx.Request`` the fake API received, with :meth:`json` and its operation."""
+
+    operation_id: str
+    group: str
+
+    def json(self) -> Any:
+        """The JSON body (``None`` without a body or for a form)."""
+        if not self.content or not self.headers.get("content-type", "").startswith(
+            "application/json"
+        ):
+            return None
+        return _jsonlib.loads(self.content)
+
+
+class _Route:
+    """One operation of one group, and the path pattern its requests match."""
+
+    def __init__(self, group: str, name: str, operation: Operation[Any, Any]) -> None:
+        self.group = group
+        self.name = name
+        self.operation = operation
+        literal = _PARAMETER.split(operation.path)
+        self.pattern = re.compile("[^/]+".join(re.escape(part) for part in literal) + "$")
+        self.specificity = sum(len(part) for part in literal)
+
+    @property
+    def completion(self) -> bool:
+        """Whether it answers a completion (it can stream events): chat, FIM, agents."""
+        return bool(self.operation.events)
+
+
+class _Answer:
+    """One queued answer."""
+
+    def __init__(
+        self,
+        *,
+        status: int = 200,
+        json: Any = _NO_JSON,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        chunks: Sequence[str] | None = None,
+        tool_calls: Sequence[Mapping[str, Any]] | None = None,
+    ) -> None:
+        self.status = status
+        self.json = json
+        self.body = body
+        self.headers = dict(headers or {})
+        self.chunks = chunks
+        self.tool_calls = tool_calls
+
+    def response(self, route: _Route, request: SentRequest, stream: bool) -> httpx.Response:
+        headers = self.headers
+        if self.body is not None:
+            return httpx.Response(self.status, content=self.body, headers=headers)
+        if self.json is not _NO_JSON:
+            if stream and self.status < 400:
+                events = self.json if isinstance(self.json, list) else [self.json]
+                return _event_stream(events, headers, self.status)
+            return httpx.Response(self.status, json=self.json, headers=headers)
+        if route.completion:
+            model = _requested_model(request)
+            chunks = self.chunks if self.chunks is not None else [DEFAULT_REPLY]
+            if stream:
+                return _event_stream(_completion_chunks(model, chunks, self.tool_calls), headers)
+            return httpx.Response(
+                self.status,
+                json=_completion(model, "".join(chunks), self.tool_calls),
+                headers=headers,
+            )
+        returns = route.operation.model(route.operation.returns)
+        if returns is None:  # a download, or JSON the client does not parse
+            return httpx.Response(self.status, content=b"", headers=headers)
+        from .samples import sample_json
+
+        return httpx.Response(self.status, json=sample_json(returns, full=True), headers=headers)
+
+
+_DEFAULT = _Answer()
+
+
+class GroupMock:
+    """The fake API of one resource group (``mistral_mock.files``, ``mistral_mock.batch.jobs``).
+
+    Answers queued here serve any operation of the group (and of the groups below it),
+    in the order they were queued; once they are used up, every call gets a default
+    answer: a valid sample of the operation's response model.
+    """
+
+    def __init__(self, mock: MistralMock, path: str) -> None:
+        self._mock = mock
+        self._path = path
+        self._queue: deque[_Answer] = deque()
+
+    def reply(
+        self,
+        json: Any = _NO_JSON,
+        *,
+        status: int = 200,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> None:
+        """Queue an answer: ``json`` (default: a sample of the response model) or raw ``body``."""
+        self._queue.append(_Answer(status=status, json=json, body=body, headers=headers))
+
+    def error(
+        self,
+        status: int,
+        message: str = "mocked error",
+        *,
+        json: Any = _NO_JSON,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Queue an error answer: ``status`` with ``{"message": message, ...}`` (or ``json``)."""
+        if json is _NO_JSON:
+            json = {"object": "error", "message": message, "type": "mock_error", "code": status}
+        self._queue.append(_Answer(status=status, json=json, headers=headers))
+
+    def rate_limited(self, retry_after: float = 1, message: str = "Rate limit exceeded") -> None:
+        """Queue a 429 answer with ``Retry-After`` (the client retries it)."""
+        seconds = int(retry_after) if float(retry_after).is_integer() else retry_after
+        self.error(429, message, headers={"retry-after": str(seconds)})
+
+    @property
+    def requests(self) -> list[SentRequest]:
+        """The requests this group received (every attempt), oldest first."""
+        prefix = self._path + "."
+        return [
+            request
+            for request in self._mock.requests
+            if request.group == self._path or request.group.startswith(prefix)
+        ]
+
+    def __getattr__(self, name: str) -> GroupMock:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._mock._group(f"{self._path}.{name}")
+
+    def __repr__(self) -> str:
+        return f"<mistral_mock.{self._path}: {len(self._queue)} answer(s) queued>"
+
+
+class CompletionMock(GroupMock):
+    """The fake API of a completion group (chat, FIM, agents): replies are texts.
+
+    A reply is given whole to ``complete`` and streamed to ``stream`` (one chunk per
+    piece, then a final chunk with ``finish_reason`` and ``[DONE]``), whichever the code
+    under test calls.
+    """
+
+    def reply(  # type: ignore[override]
+        self,
+        content: str | None = None,
+        *,
+        json: Any = _NO_JSON,
+        status: int = 200,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> None:
+        """Queue a completion saying ``content``; or an answer of ``json`` / ``body``."""
+        if content is None:
+            super().reply(json, status=status, headers=headers, body=body)
+        else:
+            self._queue.append(_Answer(status=status, chunks=[content], headers=headers))
+
+    def reply_stream(self, chunks: Iterable[str]) -> None:
+        """Queue a completion said in these pieces (one streamed chunk each)."""
+        self._queue.append(_Answer(chunks=list(chunks)))
+
+    def tool_call(
+        self, name: str, arguments: Mapping[str, Any] | None = None, *, id: str | None = None
+    ) -> None:
+        """Queue a completion whose message calls the tool ``name`` with ``arguments``."""
+        call = {
+            "id": id or f"call_{len(self._mock.requests)}{len(self._queue)}",
+            "type": "function",
+            "function": {"name": name, "arguments": _jsonlib.dumps(dict(arguments or {}))},
+        }
+        self._queue.append(_Answer(chunks=[""], tool_calls=[call]))
+
+
+class MistralMock:
+    """A fake Mistral API for the duration of a test: ``mistral_mock`` in pytest.
+
+    Outside pytest, use it as a context manager (``with MistralMock() as mock:``).
+    Requests to other servers than the Mistral API's operations are not served: add
+    routes of your own on :attr:`router` (a ``respx.MockRouter``).
+    """
+
+    def __init__(self) -> None:
+        self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
+        self.router.route(name="mistral").mock(side_effect=self._serve)
+        self.requests: list[SentRequest] = []
+        """Every request received (every attempt of every call), oldest first."""
+        self.waits: list[float] = []
+        """The waits between retries, in seconds, once :meth:`no_wait` is on."""
+        self._routes = _routes()
+        self._groups: dict[str, GroupMock] = {}
+        self._operations: dict[str, deque[_Answer]] = {}
+
+    # --- the groups ------------------------------------------------------------------------
+
+    @property
+    def chat(self) -> CompletionMock:
+        return self._group("chat")  # type: ignore[return-value]
+
+    @property
+    def fim(self) -> CompletionMock:
+        return self._group("fim")  # type: ignore[return-value]
+
+    @property
+    def agents(self) -> CompletionMock:
+        return self._group("agents")  # type: ignore[return-value]
+
+    def __getattr__(self, name: str) -> GroupMock:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._group(name)
+
+    def _group(self, path: str) -> GroupMock:
+        group = self._groups.get(path)
+        if group is None:
+            routes = [r for r in self._routes if r.group == path or r.group.startswith(path + ".")]
+            if not routes:
+                known = ", ".join(sorted({r.group for r in self._routes}))
+                raise AttributeError(
+                    f"mistral_mock.{path}: no installed resource group {path!r} "
+                    f"(installed: {known})"
+                )
+            kind = CompletionMock if any(r.completion for r in routes) else GroupMock
+            group = self._groups[path] = kind(self, path)
+        return group
+
+    # --- answers of one operation ------------------------------------------------------------
+
+    def reply(
+        self,
+        operation: str,
+        json: Any = _NO_JSON,
+        *,
+        status: int = 200,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> None:
+        """Queue an answer for one operation, named by its id, ``"files.list"`` or
+        ``"GET /v1/files"``; it goes before the answers queued on its group."""
+        route = self._find(operation)
+        answer = _Answer(status=status, json=json, body=body, headers=headers)
+        self._operations.setdefault(route.operation.id, deque()).append(answer)
+
+    def _find(self, name: str) -> _Route:
+        method, _, path = name.partition(" ")
+        for route in self._routes:
+            op = route.operation
+            if name in (op.id, f"{route.group}.{route.name}") or (
+                path and method.upper() == op.method and path == op.path
+            ):
+                return route
+        raise ValueError(f"mistral_mock: no installed operation {name!r}")
+
+    # --- waits ---------------------------------------------------------------------------
+
+    def no_wait(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Make retries wait no time (recorded in :attr:`waits` instead)."""
+
+        async def async_sleep(seconds: float) -> None:
+            self.waits.append(seconds)
+
+        monkeypatch.setattr(_transport, "sleep", self.waits.append)
+        monkeypatch.setattr(_transport, "async_sleep", async_sleep)
+
+    # --- running -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.router.start()
+
+    def stop(self) -> None:
+        self.router.stop(quiet=True)
+
+    def __enter__(self) -> MistralMock:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def _serve(self, request: httpx.Request) -> httpx.Response | None:
+        route = self._resolve(request)
+        if route is None:
+            return None  # not ours: respx tries the other routes, then refuses it
+        request.__class__ = SentRequest
+        sent: SentRequest = request  # type: ignore[assignment]
+        sent.operation_id = route.operation.id
+        sent.group = route.group
+        self.requests.append(sent)
+        answer = self._next_answer(route)
+        stream = _is_stream(sent)
+        return answer.response(route, sent, stream)
+
+    def _next_answer(self, route: _Route) -> _Answer:
+        queue = self._operations.get(route.operation.id)
+        if queue:
+            return queue.popleft()
+        parts = route.group.split(".")
+        for end in range(len(parts), 0, -1):
+            group = self._groups.get(".".join(parts[:end]))
+            if group is not None and group._queue:
+                return group._queue.popleft()
+        return _DEFAULT
+
+    def _resolve(self, request: httpx.Request) -> _Route | None:
+        path = request.url.raw_path.decode("ascii").partition("?")[0]
+        method = request.method
+        gcp = _GCP_PATH.search(path)
+        if gcp is not None and method == "POST":
+            body = _body(request)
+            mistral_path = "/v1/chat/completions" if "messages" in body else "/v1/fim/completions"
+            return self._by_path(method, mistral_path)
+        for suffix, mistral_path in _AZURE_PATHS.items():
+            if path.endswith(suffix) and method == "POST":
+                return self._by_path(method, mistral_path)
+        for route in self._routes:
+            if route.operation.method == method and route.pattern.search(path):
+                return route
+        return None
+
+    def _by_path(self, method: str, path: str) -> _Route | None:
+        return next(
+            (r for r in self._routes if r.operation.method == method and r.operation.path == path),
+            None,
+        )
+
+
+def _routes() -> list[_Route]:
+    """The operations of every installed resource group, the most specific paths first."""
+    routes: list[_Route] = []
+    for group, entry_point in installed(RESOURCES_GROUP).items():
+        try:
+            resource = entry_point.load()
+        except Exception:  # a broken plugin is not the test's business
+            continue
+        for name, method in vars(resource).items():
+            operation = getattr(method, "operation", None)
+            if isinstance(operation, Operation) and not name.endswith("_async"):
+                routes.append(_Route(group, name, operation))
+    routes.sort(key=lambda route: -route.specificity)
+    return routes
+
+
+def _is_stream(request: httpx.Request) -> bool:
+    return EVENT_STREAM in request.headers.get("accept", "") or request.url.path.endswith(
+        ":streamRawPredict"
+    )
+
+
+def _body(request: httpx.Request) -> dict[str, Any]:
+    try:
+        body = _jsonlib.loads(request.content)
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _requested_model(request: httpx.Request) -> str:
+    model = _body(request).get("model")
+    return model if isinstance(model, str) else "mistral-mock"
+
+
+_USAGE = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+_ids = itertools.count(1)
+
+
+def _completion(model: str, content: str, tool_calls: Any) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": content, "tool_calls": tool_calls}
+    return {
+        "id": f"mock-{next(_ids)}",
+        "object": "chat.completion",
+        "model": model,
+        "created": int(time.time()),
+        "usage": _USAGE,
+        "choices": [
+            {
+                "index": 0,
+                "message": message,
+                "finish_reason": "tool_calls" if tool_calls else "stop",
+            }
+        ],
+    }
+
+
+def _completion_chunks(model: str, chunks: Sequence[str], tool_calls: Any) -> Iterator[Any]:
+    id_ = f"mock-{next(_ids)}"
+    created = int(time.time())
+
+    def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+        made: dict[str, Any] = {
+            "id": id_,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+        }
+        if finish_reason is not None:
+            made["usage"] = _USAGE
+        return made
+
+    pieces = [piece for piece in chunks if piece]
+    for number, piece in enumerate(pieces):
+        yield chunk({"role": "assistant", "content": piece} if number == 0 else {"content": piece})
+    if tool_calls:
+        calls = [{**call, "index": n} for n, call in enumerate(tool_calls)]
+        yield chunk({"role": "assistant", "content": "", "tool_calls": calls})
+        yield chunk({"content": ""}, "tool_calls")
+    else:
+        yield chunk({"content": ""}, "stop")
+
+
+def _event_stream(
+    events: Iterable[Any], headers: Mapping[str, str], status: int = 200
+) -> httpx.Response:
+    text = "".join(f"data: {_jsonlib.dumps(event)}\n\n" for event in events) + "data: [DONE]\n\n"
+    return httpx.Response(
+        status,
+        content=text.encode(),
+        headers={"content-type": EVENT_STREAM, **headers},
+    )

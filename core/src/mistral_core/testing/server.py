@@ -1,0 +1,542 @@
+"""A local fake Mistral API, standard library only: every installed operation answers.
+
+Run it::
+
+    python -m mistral_core.testing.server --port 8765 [--host 127.0.0.1] [--seed 0]
+
+or use it from Python and tests::
+
+    with FakeServer(seed=0) as server:
+        client = Mistral(api_key="x", server_url=server.url)
+
+The routes are read at start from the installed resource plugins (``mistral.resources``
+entry points, each method's ``.operation``). A JSON answer is the full sample of the
+operation's response model (:mod:`mistral_core.testing.samples`, deterministic for a
+seed), with a few echoes of the request: the ``model`` asked for, the id in the path, the
+name and size of an uploaded file, and a short fixed sentence as a completion's content.
+``"stream": true`` gets server-sent events (the sentence word by word, then
+``data: [DONE]``), a ``.../content`` download gets bytes. Without an
+``Authorization: Bearer ...`` header the answer is 401, as from the real API; an unknown
+route is 404; every answer has an ``x-request-id`` header.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import email.message
+import http.server
+import inspect
+import json
+import re
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+from urllib.parse import unquote, urlsplit
+
+import attrs
+
+from mistral_core._call import Operation
+from mistral_core.plugins import RESOURCES_GROUP, installed
+from mistral_core.testing.samples import sample_json, sample_value
+
+__all__ = ["SENTENCE", "FakeServer", "Route", "main", "routes"]
+
+SENTENCE = "This is a fake answer from the local Mistral server."
+"""The content of every completion; streamed word by word."""
+
+_READ_SIZE = 64 * 1024
+_PARAM = re.compile(r"\{([^{}/]+)\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation, and the paths it answers."""
+
+    operation: Operation[Any, Any]
+    pattern: re.Pattern[str]
+    params: tuple[str, ...]
+
+    @classmethod
+    def of(cls, operation: Operation[Any, Any]) -> Route:
+        parts = _PARAM.split(operation.path)
+        regex = "".join(
+            re.escape(part) if index % 2 == 0 else "([^/]+)" for index, part in enumerate(parts)
+        )
+        return cls(operation, re.compile(regex), tuple(parts[1::2]))
+
+    def match(self, path: str) -> dict[str, str] | None:
+        found = self.pattern.fullmatch(path)
+        if found is None:
+            return None
+        return {
+            name: unquote(value) for name, value in zip(self.params, found.groups(), strict=True)
+        }
+
+
+def routes() -> list[Route]:
+    """A route for every operation of every installed resource plugin, literal paths first."""
+    seen: dict[tuple[str, str], Operation[Any, Any]] = {}
+    for entry_point in installed(RESOURCES_GROUP).values():
+        for _, member in inspect.getmembers(entry_point.load(), callable):
+            operation = getattr(member, "operation", None)
+            if isinstance(operation, Operation):
+                seen.setdefault((operation.method.upper(), operation.path), operation)
+    found = [Route.of(operation) for operation in seen.values()]
+    return sorted(found, key=lambda route: (len(route.params), route.operation.path))
+
+
+@dataclass
+class _App:
+    routes: list[Route]
+    seed: int
+    delay: float
+    quiet: bool
+
+    def find(self, method: str, path: str) -> tuple[Route, dict[str, str]] | list[str]:
+        """The route and its path values, or the methods the path allows (maybe none)."""
+        allowed = []
+        for route in self.routes:
+            values = route.match(path)
+            if values is None:
+                continue
+            if route.operation.method.upper() == method:
+                return route, values
+            allowed.append(route.operation.method.upper())
+        return allowed
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], app: _App) -> None:
+        self.app = app
+        super().__init__(address, _Handler)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "MistralFake/1"
+    timeout = 60
+    request_id = ""
+
+    @property
+    def app(self) -> _App:
+        return cast(_Server, self.server).app
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if not self.app.quiet:
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+    # --- answering ---------------------------------------------------------------------
+
+    def _handle(self) -> None:
+        self.request_id = uuid.uuid4().hex
+        path = urlsplit(self.path).path
+        authorization = self.headers.get("authorization", "")
+        if not (authorization.startswith("Bearer ") and authorization[7:].strip()):
+            self._drain()
+            self._json(401, {"message": "Unauthorized", "request_id": self.request_id})
+            return
+        found = self.app.find(self.command, path)
+        if isinstance(found, list):
+            self._drain()
+            if found:
+                message = f"Method Not Allowed: {self.command} {path} (allowed: {', '.join(found)})"
+                self._json(405, {"message": message}, [("allow", ", ".join(found))])
+            else:
+                message = f"Not Found: no route for {self.command} {path}"
+                self._json(404, {"message": message, "request_id": self.request_id})
+            return
+        route, values = found
+        operation = route.operation
+        request: Any = {}
+        upload: tuple[str | None, int] | None = None
+        if operation.body_media.startswith("multipart/"):
+            upload = self._read_upload()
+        else:
+            request = self._read_json()
+        if (
+            operation.events
+            and isinstance(request, dict)
+            and request.get("stream") is True
+            and self._stream(operation, request)
+        ):
+            return
+        if not operation.returns:
+            if operation.method.upper() == "GET" and operation.path.endswith("/content"):
+                self._download(values)
+            else:
+                self._json(200, {})
+            return
+        self._json(200, self._answer(operation, request, values, upload))
+
+    def _answer(
+        self,
+        operation: Operation[Any, Any],
+        request: Any,
+        values: dict[str, str],
+        upload: tuple[str | None, int] | None,
+    ) -> Any:
+        kind = operation.model(operation.returns)
+        seed = self.app.seed
+        if attrs.has(kind):
+            answer = sample_json(kind, full=True, seed=seed)
+        else:
+            answer = sample_value(kind, full=True, seed=seed)
+        if not isinstance(answer, dict):
+            return answer
+        if values and isinstance(answer.get("id"), str):
+            answer["id"] = next(iter(values.values()))
+        asked = request.get("model") if isinstance(request, dict) else None
+        if isinstance(asked, str) and isinstance(answer.get("model"), str):
+            answer["model"] = asked
+        if upload is not None:
+            file_name, size = upload
+            if file_name is not None and "filename" in answer:
+                answer["filename"] = file_name
+            if isinstance(answer.get("bytes"), int):
+                answer["bytes"] = size
+        choices = answer.get("choices")
+        if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+            choice = choices[0]
+            message = choice.get("message")
+            if isinstance(message, dict):
+                message["content"] = SENTENCE
+                message.pop("tool_calls", None)
+                message.pop("prefix", None)
+                choice.pop("messages", None)
+                choice["index"] = 0
+                choice["finish_reason"] = "stop"
+                answer["choices"] = [choice]
+                _count_usage(answer, request)
+        return answer
+
+    def _stream(self, operation: Operation[Any, Any], request: dict[str, Any]) -> bool:
+        """Answer server-sent events; ``False`` when the events are not completion chunks
+        and no sample can be made."""
+        events = operation.model(operation.events)
+        data_type = attrs.fields_dict(events)["data"].type if attrs.has(events) else None
+        if data_type is None:
+            return False
+        seed = self.app.seed
+        sample = sample_value(data_type, full=True, seed=seed)
+        chunks: list[Any]
+        done = False
+        if (
+            isinstance(sample, dict)
+            and isinstance(sample.get("choices"), list)
+            and sample["choices"]
+            and isinstance(sample["choices"][0], dict)
+            and "delta" in sample["choices"][0]
+        ):
+            chunks = list(_completion_chunks(sample, request))
+            done = True
+        else:
+            chunks = [sample]
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("cache-control", "no-cache")
+        self.send_header("x-request-id", self.request_id)
+        self.send_header("connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        lines = [f"data: {_dumps(chunk).decode()}\n\n".encode() for chunk in chunks]
+        if done:
+            lines.append(b"data: [DONE]\n\n")
+        try:
+            for index, line in enumerate(lines):
+                if index and self.app.delay:
+                    time.sleep(self.app.delay)
+                self.wfile.write(line)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client left early, as it may
+        return True
+
+    def _download(self, values: dict[str, str]) -> None:
+        name = next(iter(values.values()), "file")
+        content = f"fake content of {name} (seed {self.app.seed})\n".encode()
+        self._send(
+            200,
+            content,
+            "application/octet-stream",
+            [("content-disposition", 'attachment; filename="download.bin"')],
+        )
+
+    def _json(self, status: int, value: Any, headers: Sequence[tuple[str, str]] = ()) -> None:
+        self._send(status, _dumps(value), "application/json", headers)
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        headers: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(body)))
+        self.send_header("x-request-id", self.request_id or uuid.uuid4().hex)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors of the HTTP layer (a bad request line, an unknown method) as JSON too."""
+        self.close_connection = True
+        if not hasattr(self, "command") or self.command is None:
+            self.command = ""
+        with contextlib.suppress(OSError):
+            self._json(code, {"message": message or self.responses.get(code, ("Error",))[0]})
+
+    # --- reading -----------------------------------------------------------------------
+
+    def _body(self) -> Iterator[bytes]:
+        """The request body in pieces, as it arrives (Content-Length or chunked)."""
+        if "chunked" in self.headers.get("transfer-encoding", "").lower():
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline().strip():
+                        pass  # trailers
+                    return
+                while size:
+                    piece = self.rfile.read(min(size, _READ_SIZE))
+                    if not piece:
+                        return
+                    size -= len(piece)
+                    yield piece
+                self.rfile.readline()
+        left = int(self.headers.get("content-length") or 0)
+        while left > 0:
+            piece = self.rfile.read(min(left, _READ_SIZE))
+            if not piece:
+                return
+            left -= len(piece)
+            yield piece
+
+    def _drain(self) -> None:
+        for _ in self._body():
+            pass
+
+    def _read_json(self) -> Any:
+        body = b"".join(self._body())
+        try:
+            return json.loads(body) if body else {}
+        except ValueError:
+            return {}
+
+    def _read_upload(self) -> tuple[str | None, int]:
+        """The name and size of the first file of a multipart form, read as it streams by."""
+        header = email.message.Message()
+        header["content-type"] = self.headers.get("content-type", "")
+        boundary = header.get_param("boundary")
+        if not isinstance(boundary, str):
+            total = sum(len(piece) for piece in self._body())
+            return None, total
+        scanner = _FormScanner(boundary.encode())
+        for piece in self._body():
+            scanner.feed(piece)
+        return scanner.file_name, scanner.size or 0
+
+
+class _FormScanner:
+    """Finds the first file part of a multipart body as it streams by: its name and size.
+
+    Only a few kilobytes are kept at a time, whatever the size of the upload.
+    """
+
+    _KEEP = 16 * 1024
+
+    def __init__(self, boundary: bytes) -> None:
+        self.delimiter = b"\r\n--" + boundary
+        self.headers = re.compile(re.escape(self.delimiter) + rb"\r\n((?:[^\r\n]+\r\n)*)\r\n")
+        self.buffer = b"\r\n"  # the first delimiter has no CRLF before it
+        self.offset = 0  # where the buffer starts in the body
+        self.start: int | None = None
+        self.file_name: str | None = None
+        self.size: int | None = None
+
+    def feed(self, data: bytes) -> None:
+        if self.size is not None:
+            return
+        self.buffer += data
+        while self.start is None:
+            found = self.headers.search(self.buffer)
+            if found is None:
+                self._keep(self._KEEP)
+                return
+            self._drop(found.end())
+            name = re.search(rb'filename="([^"]*)"', found.group(1), re.IGNORECASE)
+            if name is not None:
+                self.file_name = name.group(1).decode("utf-8", "replace")
+                self.start = self.offset
+        index = self.buffer.find(self.delimiter)
+        if index >= 0:
+            self.size = self.offset + index - self.start
+            self.buffer = b""
+        else:
+            self._keep(len(self.delimiter) - 1)
+
+    def _drop(self, count: int) -> None:
+        self.buffer = self.buffer[count:]
+        self.offset += count
+
+    def _keep(self, count: int) -> None:
+        self._drop(max(0, len(self.buffer) - count))
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _count_usage(answer: dict[str, Any], request: Any) -> None:
+    usage = answer.get("usage")
+    if isinstance(usage, dict):
+        prompt = max(1, len(_dumps(request.get("messages", request))) // 4)
+        completion = len(SENTENCE.split())
+        usage.update(
+            prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+        )
+
+
+def _completion_chunks(sample: dict[str, Any], request: dict[str, Any]) -> Iterator[Any]:
+    """The sentence as word deltas, then a last chunk with ``finish_reason`` and usage."""
+    base = copy.deepcopy(sample)
+    if isinstance(request.get("model"), str):
+        base["model"] = request["model"]
+    usage = base.pop("usage", None)
+    words = SENTENCE.split(" ")
+    for index, word in enumerate(words):
+        delta: dict[str, Any] = {"content": word if index == 0 else " " + word}
+        if index == 0:
+            delta["role"] = "assistant"
+        yield {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+    last = {**base, "choices": [{"index": 0, "delta": {"content": ""}, "finish_reason": "stop"}]}
+    if usage is not None:
+        last["usage"] = usage
+        _count_usage(last, request)
+    yield last
+
+
+class FakeServer:
+    """The fake API on a free port of 127.0.0.1, served by a daemon thread while in use.
+
+    ``with FakeServer(seed=0) as server: Mistral(api_key="x", server_url=server.url)``
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        delay: float = 0.0,
+        quiet: bool = True,
+    ) -> None:
+        self.app = _App(routes(), seed, delay, quiet)
+        self._address = (host, port)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def routes(self) -> list[Route]:
+        return self.app.routes
+
+    @property
+    def url(self) -> str:
+        """``http://host:port`` of the running server."""
+        if self._server is None:
+            raise RuntimeError("the fake server is not running")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def bind(self) -> FakeServer:
+        """Open the listening socket (the port is known from then on)."""
+        if self._server is None:
+            self._server = _Server(self._address, self.app)
+        return self
+
+    def start(self) -> FakeServer:
+        """Serve in a daemon thread."""
+        if self._thread is None:
+            self._server = self.bind()._server
+            assert self._server is not None
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="mistral-fake-server",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (what the command line does)."""
+        self.bind()
+        assert self._server is not None
+        try:
+            self._server.serve_forever()
+        finally:
+            self._server.server_close()
+
+    def __enter__(self) -> FakeServer:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m mistral_core.testing.server",
+        description="A local fake Mistral API answering every installed operation.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one")
+    parser.add_argument("--seed", type=int, default=0, help="varies the sample ids (0)")
+    parser.add_argument(
+        "--delay", type=float, default=0.0, help="seconds between streamed events (0)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    options = parser.parse_args(argv)
+    server = FakeServer(
+        seed=options.seed,
+        host=options.host,
+        port=options.port,
+        delay=options.delay,
+        quiet=options.quiet,
+    )
+    server.bind()
+    count = len(server.routes)
+    print(f"Fake Mistral API on {server.url} ({count} operations, seed {options.seed})")
+    print("Any 'Authorization: Bearer <key>' is accepted. Ctrl-C stops it.", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

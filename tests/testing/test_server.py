@@ -1,0 +1,216 @@
+"""The local fake server: every installed operation answers through the real client."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+import select
+import subprocess
+import sys
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import httpx
+import pytest
+
+from mistral_core import DownloadResponse, EventStream, Mistral, Unset
+from mistral_core.plugins import RESOURCES_GROUP, installed
+from mistral_core.testing.samples import sample_value
+from mistral_core.testing.server import SENTENCE, FakeServer
+from tests.plugins import helpers
+from tools.codegen.layout import GroupPlan, MethodPlan
+
+AUTH = {"authorization": "Bearer test-key"}
+CHAT: dict[str, Any] = {
+    "model": "mistral-small-latest",
+    "messages": [{"role": "user", "content": "Hello"}],
+}
+
+
+def installed_methods() -> list[tuple[str, str]]:
+    """(mount path, method name) of every sync method with an operation, as the server
+    finds them."""
+    found = []
+    for path, entry_point in sorted(installed(RESOURCES_GROUP).items()):
+        for name, member in inspect.getmembers(entry_point.load(), inspect.isfunction):
+            if hasattr(member, "operation") and not name.endswith("_async"):
+                found.append((path, name))
+    return found
+
+
+METHODS = installed_methods()
+
+
+def plan_of(mount: str, name: str) -> tuple[GroupPlan, MethodPlan]:
+    cls = installed(RESOURCES_GROUP)[mount].load()
+    for group_plan, method_plan in helpers.planned():
+        group = group_plan.group
+        if (group.package, group.class_name, method_plan.method.name) == (
+            cls.__module__.split(".")[0],
+            cls.__name__,
+            name,
+        ):
+            return group_plan, method_plan
+    raise LookupError(f"no plan for {mount}.{name}")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeServer]:
+    with FakeServer(seed=0) as running:
+        yield running
+
+
+@pytest.fixture
+def client(server: FakeServer) -> Iterator[Mistral]:
+    with Mistral(api_key="test-key", server_url=server.url, timeout_ms=10_000) as mistral:
+        yield mistral
+
+
+def resource(client: Mistral, mount: str) -> Any:
+    target: Any = client
+    for part in mount.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def test_every_installed_operation_has_a_route(server: FakeServer) -> None:
+    served = {route.operation.id for route in server.routes}
+    for mount, name in METHODS:
+        method = getattr(installed(RESOURCES_GROUP)[mount].load(), name)
+        assert method.operation.id in served
+    assert len(served) >= 20
+
+
+@pytest.mark.parametrize(("mount", "name"), METHODS, ids=[f"{m}.{n}" for m, n in METHODS])
+def test_operation_answers(client: Mistral, mount: str, name: str) -> None:
+    group_plan, method_plan = plan_of(mount, name)
+    args = helpers.arguments(group_plan, method_plan, full=False)
+    method = getattr(resource(client, mount), name)
+    kind = method_plan.method.kind
+    if kind == "stream":
+        with method(**args.kwargs) as stream:
+            assert isinstance(stream, EventStream)
+            events = list(stream)
+        events_model = getattr(helpers.models_module(group_plan), method_plan.events)
+        assert len(events) >= 2
+        assert all(isinstance(event, events_model) for event in events)
+    elif kind == "download":
+        with method(**args.kwargs) as response:
+            assert isinstance(response, DownloadResponse)
+            assert response.headers["content-type"] == "application/octet-stream"
+            assert response.read()
+    else:
+        result = method(**args.kwargs)
+        kind_of = helpers.returns_type(group_plan, method_plan)
+        assert isinstance(result, helpers.variants(kind_of))
+        echoed = getattr(result, "id", None)
+        if args.path and attrs.has(type(result)) and isinstance(echoed, str):
+            assert echoed == next(iter(args.path.values()))  # the path's id is echoed
+
+
+def test_chat_completion_echoes_the_model(client: Mistral) -> None:
+    result = client.chat.complete(**CHAT)
+    assert result.model == CHAT["model"]
+    message = result.choices[0].message
+    assert not isinstance(message, Unset)
+    assert message.content == SENTENCE
+
+
+def test_upload_reports_the_file(client: Mistral) -> None:
+    content = b"x" * 200_000 + b"\r\n--not-a-boundary\r\n" + b"y" * 1000
+    result = client.files.upload(file={"file_name": "big.jsonl", "content": content})
+    assert (result.filename, result.bytes) == ("big.jsonl", len(content))
+
+
+def test_chat_stream_over_loopback(client: Mistral) -> None:
+    with client.chat.stream(**CHAT) as events:
+        chunks = [event.data for event in events]
+    assert len(chunks) > 3
+    assert "".join(str(chunk.choices[0].delta.content or "") for chunk in chunks) == SENTENCE
+    assert {chunk.model for chunk in chunks} == {CHAT["model"]}
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    usage = chunks[-1].usage
+    assert not isinstance(usage, Unset)
+    assert usage.total_tokens > 0
+
+
+def test_raw_stream_ends_with_done(server: FakeServer) -> None:
+    body = {**CHAT, "stream": True}
+    url = f"{server.url}/v1/chat/completions"
+    with httpx.stream("POST", url, json=body, headers=AUTH, timeout=10) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert response.headers["x-request-id"]
+        lines = [line for line in response.iter_lines() if line]
+    assert lines[-1] == "data: [DONE]"
+    assert all(line.startswith("data: ") for line in lines)
+
+
+def get(url: str, **headers: str) -> httpx.Response:
+    return httpx.get(url, headers=headers, timeout=10)
+
+
+def test_same_seed_same_bytes_other_seed_other_ids() -> None:
+    with FakeServer(seed=3) as one, FakeServer(seed=3) as two, FakeServer(seed=4) as other:
+        answers = [get(f"{s.url}/v1/batch/jobs", **AUTH) for s in (one, two, other)]
+    assert answers[0].content == answers[1].content
+    assert answers[0].headers["x-request-id"] != answers[1].headers["x-request-id"]
+    ids = [a.json()["data"][0]["id"] for a in answers]
+    assert ids[0] == ids[1] != ids[2]
+
+
+def test_unauthorized_without_a_key(server: FakeServer) -> None:
+    response = get(f"{server.url}/v1/models")
+    assert response.status_code == 401
+    assert response.json() == {
+        "message": "Unauthorized",
+        "request_id": response.headers["x-request-id"],
+    }
+
+
+def test_unknown_path_is_a_json_404(server: FakeServer) -> None:
+    response = get(f"{server.url}/v1/no/such/thing", **AUTH)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert "/v1/no/such/thing" in response.json()["message"]
+    assert response.headers["x-request-id"]
+
+
+def test_wrong_method_is_a_json_405(server: FakeServer) -> None:
+    response = httpx.put(f"{server.url}/v1/models", headers=AUTH, timeout=10)
+    assert response.status_code == 405
+    assert "GET" in response.headers["allow"]
+    assert response.json()["message"]
+
+
+def test_runs_as_a_script() -> None:
+    command = [sys.executable, "-m", "mistral_core.testing.server", "--port", "0", "--quiet"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 30)
+        assert ready, "the server printed nothing in 30 s"
+        line = process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert found, line
+        response = get(f"{found.group(0)}/v1/models", **AUTH)
+        assert response.status_code == 200
+        assert json.loads(response.content)["data"]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+            if process.stdout is not None:
+                process.stdout.close()
+
+
+def test_samples_seed_keeps_the_default() -> None:
+    assert sample_value(str) == "sample"
+    assert sample_value(str, seed=2) == "sample-2"
+    assert sample_value(typing.Any, seed=0) == "sample"
