@@ -1,169 +1,211 @@
-"""Benchmarks of this client against bare httpx, measured side by side in one run.
+"""Benchmarks of this client against bare httpx and the official ``mistralai`` SDK, side by side.
 
-    python bench/run.py            # every scenario
-    python bench/run.py import     # one scenario
+    python bench/run.py                  # every scenario
+    python bench/run.py import complete  # some of them
 
 No network: an in-process httpx transport answers with canned bodies, so what is
-measured is the client's own work. Each scenario prints the medians and the ratio to
-its httpx baseline. Never run as a test: timings belong here, not in assertions.
+measured is each client's own work. Every contestant runs in processes of its own
+(``bench/workers.py``), taking turns round after round so that the machine's load hits
+them alike; the table gives medians and ratios to the floor (bare httpx + ``json.loads``).
+The official SDK is installed by this script into its own virtual environment under
+``bench/.cache/`` (reused across runs), never into the project's. Results are also
+written to ``bench/results/latest.json``. Never run as a test: timings belong here.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
-import httpx
-
-URL = "https://api.mistral.ai/v1/chat/completions"
-MESSAGES = [{"role": "user", "content": "Who is the best French painter?"}]
-RESPONSE = json.dumps(
-    {
-        "id": "cmpl-e5cc70bb28c444948073e77776eb30ef",
-        "object": "chat.completion",
-        "model": "mistral-small-latest",
-        "created": 1702256327,
-        "usage": {"prompt_tokens": 16, "completion_tokens": 180, "total_tokens": 196},
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": "stop",
-                "message": {"role": "assistant", "content": "Claude Monet. " * 60},
-            }
-        ],
-    }
-).encode()
-CHUNK = json.dumps(
-    {
-        "id": "cmpl-stream",
-        "object": "chat.completion.chunk",
-        "created": 1702256327,
-        "model": "mistral-small-latest",
-        "choices": [{"index": 0, "delta": {"content": " Monet"}, "finish_reason": None}],
-    }
-)
-STREAM_EVENTS = 20_000
+HERE = Path(__file__).resolve().parent
+WORKERS = HERE / "workers.py"
+OFFICIAL_VENV = HERE / ".cache" / "mistralai-venv"
+RESULTS = HERE / "results" / "latest.json"
+FLOOR = "httpx"
+OFFICIAL_SCALE = 10
+"""The official SDK does a tenth of the work per repetition (it is that much slower)."""
 
 
-def canned(request: httpx.Request) -> httpx.Response:
-    if b'"stream":true' in request.content:
-        body = f"data: {CHUNK}\n\n".encode() * STREAM_EVENTS + b"data: [DONE]\n\n"
-        headers = {"content-type": "text/event-stream"}
-        return httpx.Response(200, content=body, headers=headers)
-    return httpx.Response(200, content=RESPONSE, headers={"content-type": "application/json"})
+@dataclass(frozen=True)
+class Contestant:
+    name: str
+    python: str
+    env: dict[str, str] = field(default_factory=dict)
+    scale: int = 1
+    import_code: str = ""
 
 
-def median_seconds(
-    baseline: Callable[[], object], ours: Callable[[], object], repeat: int = 7
-) -> tuple[float, float]:
-    """Median run times of both, taking turns so that the machine's load hits them alike."""
-    timings: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for run, samples in zip((baseline, ours), timings, strict=True):
-            started = time.perf_counter()
-            run()
-            samples.append(time.perf_counter() - started)
-    return statistics.median(timings[0]), statistics.median(timings[1])
+@dataclass
+class Result:
+    scenario: str
+    unit: str
+    higher_is_better: bool
+    medians: dict[str, float]
+
+    def ratios(self) -> dict[str, float]:
+        return {name: value / self.medians[FLOOR] for name, value in self.medians.items()}
 
 
-def scenario_import(rounds: int = 21) -> tuple[float, float]:
-    """Fresh-process import (+ ``Mistral()`` + ``client.chat``) against ``import httpx``.
+def official_python() -> str | None:
+    """The official SDK's interpreter, installing it on the first run; None if that fails."""
+    python = OFFICIAL_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"installing mistralai into {OFFICIAL_VENV} ...", file=sys.stderr)
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(OFFICIAL_VENV)], check=True)
+            pip = [str(python), "-m", "pip", "install", "-q", "mistralai", "httpx"]
+            subprocess.run(pip, check=True)
+        except (OSError, subprocess.CalledProcessError) as error:
+            print(f"no official SDK: {error}", file=sys.stderr)
+            return None
+    return str(python)
 
-    The three programs take turns, so that a change in the machine's load hits them alike;
-    the interpreter's own start is subtracted. Bytecode is cached as in any installation
-    (a first untimed round writes it, even where ``PYTHONDONTWRITEBYTECODE`` is set).
+
+def contestants() -> list[Contestant]:
+    ours = "from mistral_core import Mistral; Mistral(api_key='x').chat"
+    players = [
+        Contestant(FLOOR, sys.executable, import_code="import httpx"),
+        Contestant("mistral_core", sys.executable, import_code=ours),
+    ]
+    if importlib.util.find_spec("orjson") is not None:  # then the above uses orjson
+        stdlib = {"MISTRAL_JSON": "stdlib"}
+        players.append(Contestant("mistral_core[stdlib json]", sys.executable, stdlib))
+    official = official_python()
+    if official is not None:
+        code = (
+            "try:\n from mistralai import Mistral\n"
+            "except ImportError:\n from mistralai.client import Mistral\n"
+            "Mistral(api_key='x').chat"
+        )
+        players.append(Contestant("mistralai", official, scale=OFFICIAL_SCALE, import_code=code))
+    return players
+
+
+def _environment(extra: dict[str, str]) -> dict[str, str]:
+    """Bytecode is cached, as in any installation; the JSON backend as the contestant says."""
+    skip = {"PYTHONDONTWRITEBYTECODE", "MISTRAL_JSON"}
+    return {**{k: v for k, v in os.environ.items() if k not in skip}, **extra}
+
+
+def _child(python: str, code: str, env: dict[str, str]) -> tuple[float, int]:
+    """Wall time of a fresh process running ``code``, and its peak RSS in KiB."""
+    report = "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [python, "-c", code + report], check=True, env=env, capture_output=True, text=True
+    )
+    return time.perf_counter() - started, int(done.stdout.split()[-1])
+
+
+def scenario_import(players: list[Contestant], rounds: int = 15) -> list[Result]:
+    """Cold import (+ ``Mistral()`` + ``client.chat``) in a fresh process, and its peak RSS.
+
+    Each interpreter's own start (``pass``) is subtracted from its programs' times.
     """
-    programs = {
-        "interpreter": "pass",
-        "httpx": "import httpx",
-        "ours": "from mistral_core import Mistral; Mistral(api_key='x').chat",
-    }
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    samples: dict[str, list[float]] = {name: [] for name in programs}
+    importing = [p for p in players if p.import_code]
+    seconds: dict[str, list[float]] = {p.name: [] for p in importing}
+    memory: dict[str, list[int]] = {p.name: [] for p in importing}
+    start: dict[str, list[float]] = {p.python: [] for p in importing}
     for round_number in range(rounds + 1):
-        for name, code in programs.items():
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True, env=environment)
+        for python in start:
+            elapsed, _ = _child(python, "pass", _environment({}))
             if round_number:  # the first round only warms the bytecode cache
-                samples[name].append(time.perf_counter() - started)
-    interpreter, baseline, ours = (statistics.median(samples[name]) for name in programs)
-    return baseline - interpreter, ours - interpreter
+                start[python].append(elapsed)
+        for player in importing:
+            elapsed, rss = _child(player.python, player.import_code, _environment(player.env))
+            if round_number:
+                seconds[player.name].append(elapsed)
+                memory[player.name].append(rss)
+    interpreter = {python: statistics.median(samples) for python, samples in start.items()}
+    times = {
+        p.name: (statistics.median(seconds[p.name]) - interpreter[p.python]) * 1000
+        for p in importing
+    }
+    peaks = {p.name: statistics.median(memory[p.name]) / 1024 for p in importing}
+    return [Result("import", "ms", False, times), Result("memory", "MiB", False, peaks)]
 
 
-def scenario_complete(calls: int = 2_000) -> tuple[float, float]:
-    """Sync chat completions per second: ``chat.complete`` against httpx + json.loads."""
-    from mistral_core import Mistral
-
-    http = httpx.Client(transport=httpx.MockTransport(canned))
-    body = {"model": "mistral-small-latest", "messages": MESSAGES}
-
-    def bare() -> None:
-        for _ in range(calls):
-            response = http.post(URL, json=body, headers={"authorization": "Bearer x"})
-            json.loads(response.content)["choices"][0]["message"]["content"]
-
-    client = Mistral(api_key="x", client=http)
-
-    def ours() -> None:
-        for _ in range(calls):
-            client.chat.complete(model="mistral-small-latest", messages=MESSAGES)
-
-    bare_seconds, our_seconds = median_seconds(bare, ours)
-    return calls / bare_seconds, calls / our_seconds
+def scenario_throughput(
+    scenario: str, unit: str, players: list[Contestant], rounds: int = 3, repeat: int = 3
+) -> list[Result]:
+    """Each contestant in a process per round, doing ``repeat`` timed repetitions."""
+    rates: dict[str, list[float]] = {p.name: [] for p in players}
+    for _ in range(rounds):
+        for player in players:
+            command = [player.python, str(WORKERS), scenario, _worker_name(player)]
+            command += [str(repeat), str(player.scale)]
+            done = subprocess.run(
+                command, check=True, env=_environment(player.env), capture_output=True, text=True
+            )
+            rates[player.name] += json.loads(done.stdout)
+    medians = {name: statistics.median(samples) for name, samples in rates.items()}
+    return [Result(scenario, unit, True, medians)]
 
 
-def scenario_stream() -> tuple[float, float]:
-    """Streamed chunks per second: typed events against a hand-written line splitter."""
-    from mistral_core import Mistral
-
-    http = httpx.Client(transport=httpx.MockTransport(canned))
-    body = {"model": "mistral-small-latest", "messages": MESSAGES, "stream": True}
-
-    def bare() -> None:
-        with http.stream("POST", URL, json=body) as response:
-            for line in _lines(response.iter_bytes()):
-                if line.startswith("data: ") and line != "data: [DONE]":
-                    json.loads(line[6:])["choices"][0]["delta"]["content"]
-
-    client = Mistral(api_key="x", client=http)
-
-    def ours() -> None:
-        with client.chat.stream(model="mistral-small-latest", messages=MESSAGES) as events:
-            for event in events:
-                event.data.choices[0].delta.content  # noqa: B018
-
-    bare_seconds, our_seconds = median_seconds(bare, ours)
-    return STREAM_EVENTS / bare_seconds, STREAM_EVENTS / our_seconds
+def _worker_name(player: Contestant) -> str:
+    return "mistral_core" if player.name.startswith("mistral_core") else player.name
 
 
-def _lines(chunks: Iterator[bytes]) -> Iterator[str]:
-    pending = ""
-    for chunk in chunks:
-        pending += chunk.decode()
-        *lines, pending = pending.split("\n")
-        yield from lines
-
-
-SCENARIOS = {
-    "import": (scenario_import, "seconds", "lower is better"),
-    "complete": (scenario_complete, "calls/s", "higher is better"),
-    "stream": (scenario_stream, "events/s", "higher is better"),
+THROUGHPUT = {
+    "complete": "calls/s",
+    "async": "calls/s",
+    "stream": "events/s",
+    "models": "calls/s",
+    "embeddings": "calls/s",
 }
+SCENARIOS = ["import", *THROUGHPUT]
+
+
+def run(names: list[str], players: list[Contestant]) -> list[Result]:
+    results: list[Result] = []
+    for name in names:
+        if name == "import":
+            found = scenario_import(players)
+        else:
+            found = scenario_throughput(name, THROUGHPUT[name], players)
+        for result in found:
+            print(_row(result), flush=True)
+        results += found
+    return results
+
+
+def _row(result: Result) -> str:
+    sense = "higher" if result.higher_is_better else "lower"
+    cells = [
+        f"{name} {value:,.1f} ({result.ratios()[name]:.2f}x)"
+        for name, value in result.medians.items()
+    ]
+    return f"{result.scenario:<10} {result.unit:<8} {' | '.join(cells)}  [{sense} is better]"
+
+
+def write(results: list[Result]) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    machine = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+    document = {
+        "machine": machine,
+        "results": [{**asdict(r), "ratios": r.ratios()} for r in results],
+    }
+    RESULTS.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"written to {RESULTS.relative_to(HERE.parent)}")
 
 
 def main(names: list[str]) -> None:
-    for name in names or list(SCENARIOS):
-        scenario, unit, sense = SCENARIOS[name]
-        baseline, ours = scenario()
-        print(
-            f"{name:<9} httpx {baseline:12.4f} {unit:<9} mistral_core {ours:12.4f} {unit:<9}"
-            f" ratio {ours / baseline:5.2f} ({sense})"
-        )
+    unknown = set(names) - set(SCENARIOS)
+    if unknown:
+        raise SystemExit(f"no scenario {', '.join(sorted(unknown))}; choose from {SCENARIOS}")
+    write(run(names or SCENARIOS, contestants()))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from . import _json
 from ._config import check_retry_config, check_timeout_ms, server_url
 from ._transport import Attempts, merge_headers
 from ._version import __version__
-from .errors import MistralError, ResponseValidationError
+from .errors import APIError, MistralError, ResponseValidationError, server_message
 from .models import UNSET, HTTPInfo, Model, OpenEnum, Unset
 from .retry import RetryConfig
 
@@ -238,6 +238,8 @@ class PreparedCall(Generic[R, E]):
                     f"{self.operation.id}: the response is not JSON ({kind}; {exc})", info
                 )
             ) from None
+        if type(payload) is dict and payload.get("object") == "error":  # an error, sent as 200
+            raise self._reported(APIError(server_message(payload, "error"), response, payload))
         returns = self.operation.model(self.operation.returns)
         if returns is None:
             return payload  # type: ignore[no-any-return]

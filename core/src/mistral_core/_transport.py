@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -63,11 +64,17 @@ class HTTPClients:
         self._async_loop: asyncio.AbstractEventLoop | None = None
         self._async_closer: AsyncGenerator[None, None] | None = None
         self._closing: set[concurrent.futures.Future[None]] = set()
+        self._lock = threading.Lock()
+        """Threads making their first call together must share one client, not leak some."""
 
     def sync(self) -> SyncHTTPClient:
-        if self._sync is None:
-            self._sync = httpx.Client(timeout=DEFAULT_TIMEOUT)
-        return self._sync
+        client = self._sync
+        if client is None:
+            with self._lock:
+                if self._sync is None:
+                    self._sync = httpx.Client(timeout=DEFAULT_TIMEOUT)
+                client = self._sync
+        return client
 
     async def async_(self) -> AsyncHTTPClient:
         if not self._owns_async:
@@ -85,9 +92,10 @@ class HTTPClients:
 
     def close(self) -> None:
         """Close the clients we own, the async one too (on its own loop if it still runs)."""
-        if self._owns_sync and isinstance(self._sync, httpx.Client):
-            self._sync.close()
-        self._sync = None
+        with self._lock:
+            sync, self._sync = self._sync, None if self._owns_sync else self._sync
+        if self._owns_sync and isinstance(sync, httpx.Client):
+            sync.close()
         client, loop = self._take_owned_async()
         if client is None or loop is None or loop.is_closed():
             return
