@@ -354,19 +354,26 @@ def _tagged_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], 
         variants = [m for m in typing.get_args(typing.get_args(annotated)[0]) if attrs.has(m)]
         known = tuple(v for v in variants if v is not UnknownVariant)
         by_tag = {_variant_tag(v, tag): v for v in known}
-        hooks = {v: _when_needed(conv, v) for v in known}
+        hooks: dict[type, StructureHook] = {}  # each variant's, made when first needed
+
+        def hook_of(variant: type) -> StructureHook:
+            hook = hooks.get(variant)
+            if hook is None:
+                hook = hooks[variant] = conv.get_structure_hook(variant)
+            return hook
 
         def structure(value: Any, _: Any) -> Any:
-            if isinstance(value, UnknownVariant):
-                return value
-            if isinstance(value, known):
-                return hooks[type(value)](value, type(value))
-            if not isinstance(value, Mapping):
-                raise TypeError(f"expected an object, got {type(value).__name__} {value!r:.60}")
+            if type(value) is not dict:  # JSON gives dicts: the rest is the caller's input
+                if isinstance(value, UnknownVariant):
+                    return value
+                if isinstance(value, known):
+                    return hook_of(type(value))(value, type(value))
+                if not isinstance(value, Mapping):
+                    raise TypeError(f"expected an object, got {type(value).__name__} {value!r:.60}")
             tag_value = value.get(tag)
             variant = by_tag.get(tag_value) if isinstance(tag_value, str) else None
             if variant is not None:
-                return hooks[variant](value, variant)
+                return hook_of(variant)(value, variant)
             if strict and tag not in value:
                 raise ValueError(f"missing {tag!r}, one of {sorted(by_tag)}")
             return UnknownVariant(dict(value))
