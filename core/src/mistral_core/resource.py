@@ -197,8 +197,9 @@ class Resource:
 def body_fields(arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The body fields among a method's ``locals()``: every argument but self and options.
 
-    Generated methods take each body field as a typed keyword argument and pass them on
-    with ``body_fields(locals())``, so the field list is written once, in the signature.
+    For hand-written methods that take each body field as a typed keyword argument: the
+    field list is written once, in the signature. (Generated methods spell their body
+    out, as a dict from JSON names to arguments.)
     """
     return {name: value for name, value in arguments.items() if name not in _NOT_BODY}
 

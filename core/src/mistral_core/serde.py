@@ -28,7 +28,6 @@ import cattrs
 from cattrs.cols import is_sequence, list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from ._json import dumps, loads
 from .errors import FieldError
 from .models import OpenEnum, Tagged, UnknownVariant, Unset
 
@@ -36,8 +35,6 @@ __all__ = [
     "FieldError",
     "converter",
     "describe_problems",
-    "dumps",
-    "loads",
     "make_converter",
     "read",
     "reader",
