@@ -42,6 +42,8 @@ import respx
 
 from mistral_core import Operation, _transport
 from mistral_core.testing.samples import sample_value
+from mistral_core.testing.server import paged
+from tests.plugins import helpers
 from tools.codegen.groups import GROUPS, Group
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -217,22 +219,34 @@ class Endpoint:
     """``call``, ``stream``, ``download``: the kinds of the methods that call it."""
 
     @property
+    def streams_only(self) -> bool:
+        return self.kinds == {"stream"}
+
+    @property
     def pattern(self) -> str:
         """The operation's path as a regex: ``{file_id}`` is a named group."""
         return "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.operation.path) + "$"
 
 
 def _endpoints() -> list[Endpoint]:
-    """Every operation the generated resource groups call, from their methods."""
+    """Every operation the generated resource groups call, from their methods; those that
+    only stream first, as they share their path with one that answers JSON, and literal
+    path segments before parameters (``/v1/workflows/runs`` before ``/{workflow_id}``)."""
     endpoints: dict[str, Endpoint] = {}
-    for group in GROUPS:
-        resource = getattr(importlib.import_module(f"{group.package}.resource"), group.class_name)
-        for method in group.methods:
-            operation = getattr(resource, method.name).operation
-            known = endpoints.get(operation.id)
-            kinds = {method.kind} | (known.kinds if known else set())
-            endpoints[operation.id] = Endpoint(group, operation, frozenset(kinds))
-    return list(endpoints.values())
+    for group_plan, method_plan in helpers.planned():
+        group = group_plan.group
+        resource = getattr(importlib.import_module(group_plan.module), group.class_name)
+        operation = getattr(resource, method_plan.method.name).operation
+        known = endpoints.get(operation.id)
+        kinds = {method_plan.kind} | (known.kinds if known else set())
+        endpoints[operation.id] = Endpoint(group, operation, frozenset(kinds))
+    return sorted(
+        endpoints.values(),
+        key=lambda endpoint: (
+            not endpoint.streams_only,
+            [part.startswith("{") for part in endpoint.operation.path.split("/")],
+        ),
+    )
 
 
 ENDPOINTS = _endpoints()
@@ -244,16 +258,30 @@ ANSWER_CHANGES = {
 """Fields changed in a sample answer, so that the docs' ``if`` on a finished job runs."""
 
 MODERATIONS = "moderations_v1_moderations_post"
+FILE_UPLOAD = "files_api_routes_upload_file"
 
 
 def _answer_model(operation: Operation[Any, Any]) -> Any:
     return operation.model(operation.returns)
 
 
+ENCODED = {"audio_data": "UklGRg=="}
+"""Sample values the docs decode (audio comes as base64)."""
+
+
+def _decodable(answer: Any) -> Any:
+    if isinstance(answer, dict):
+        answer.update({key: value for key, value in ENCODED.items() if key in answer})
+    return answer
+
+
 def _sample_answer(operation: Operation[Any, Any]) -> Any:
     """A valid JSON answer to ``operation``: its response model, every field filled."""
+    if not operation.returns:
+        return {}
     answer = sample_value(_answer_model(operation), full=True)
-    answer.update(ANSWER_CHANGES.get(operation.id, {}))
+    if isinstance(answer, dict):
+        answer.update(ANSWER_CHANGES.get(operation.id, {}))
     return answer
 
 
@@ -337,13 +365,21 @@ class FakeAPI:
     def handler(self, endpoint: Endpoint) -> Any:
         """The side effect that answers ``endpoint``'s requests."""
         operation = endpoint.operation
-        if operation.events:
+        if operation.requires_done:
             return self.chat
+        if operation.events:
+
+            def events(request: httpx.Request, **path: str) -> httpx.Response:
+                if operation.returns and "event-stream" not in request.headers.get("accept", ""):
+                    return self.answer(operation, request, path)  # speech: JSON or events
+                return self.events(operation, request)
+
+            return events
         if operation.id == MODERATIONS:
             return self.moderations
         if "download" in endpoint.kinds:
             return self.download
-        if operation.body_media == "multipart/form-data":
+        if operation.id == FILE_UPLOAD:
             return self.upload
 
         def answer(request: httpx.Request, **path: str) -> httpx.Response:
@@ -361,9 +397,23 @@ class FakeAPI:
             return failure
         answer = _sample_answer(operation)
         ids = [value for key, value in path.items() if key.endswith("_id")]
-        if ids and "id" in answer:
+        if isinstance(answer, dict) and ids and "id" in answer:
             answer["id"] = ids[0]
-        return httpx.Response(200, json=answer, headers=self.headers())
+        answer = paged(operation, answer, dict(request.url.params))
+        return httpx.Response(200, json=_decodable(answer), headers=self.headers())
+
+    def events(self, operation: Operation[Any, Any], request: httpx.Request) -> httpx.Response:
+        """Two sample events of the operation's stream, each with its name and id."""
+        self.requests.append(request)
+        failure = self.failure()
+        if failure is not None:
+            return failure
+        sample = sample_value(operation.model(operation.events), full=True)
+        name = f"event: {sample['event']}\n" if isinstance(sample.get("event"), str) else ""
+        data = json.dumps(_decodable(sample["data"]))
+        blocks = [f"{name}id: {n}\ndata: {data}\n\n" for n in (1, 2)]
+        headers = self.headers(**{"content-type": "text/event-stream"})
+        return httpx.Response(200, content="".join(blocks).encode(), headers=headers)
 
     def upload(self, request: httpx.Request) -> httpx.Response:
         """The uploaded file, as ``CreateFileResponse`` describes it."""
@@ -448,7 +498,14 @@ def fake_api(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         respx.mock(base_url=GATEWAY_URL, assert_all_called=False) as gateway,
     ):
         for endpoint in ENDPOINTS:
-            route = api.route(method=endpoint.operation.method, path__regex=endpoint.pattern)
+            if endpoint.streams_only:
+                route = api.route(
+                    method=endpoint.operation.method,
+                    path__regex=endpoint.pattern,
+                    headers__contains={"accept": "text/event-stream"},
+                )
+            else:
+                route = api.route(method=endpoint.operation.method, path__regex=endpoint.pattern)
             route.mock(side_effect=fake.handler(endpoint))
         gateway.post(path__regex=r"/v1/chat/completions$").mock(side_effect=fake.chat)
         yield fake
@@ -637,7 +694,7 @@ def test_the_fake_api_answers_every_operation(endpoint: Endpoint) -> None:
     by_hand = (
         operation.events  # FakeAPI.chat
         or operation.id == MODERATIONS
-        or operation.body_media == "multipart/form-data"  # FakeAPI.upload
+        or operation.id == FILE_UPLOAD  # FakeAPI.upload
         or "download" in endpoint.kinds
     )
     if by_hand:

@@ -6,7 +6,7 @@ import importlib.metadata
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -191,13 +191,58 @@ def test_installed_chat_is_mounted_from_its_entry_point() -> None:
     assert isinstance(Mistral(api_key=API_KEY).chat, Chat)
 
 
+@pytest.fixture
+def only_chat_and_beta_agents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An environment where only two groups are installed."""
+    everything = plugins.installed(plugins.RESOURCES_GROUP)
+    kept = {name: everything[name] for name in ("chat", "beta.agents")}
+    real = plugins.installed
+
+    def installed(group: str) -> Mapping[str, plugins.EntryPoint]:
+        return kept if group == plugins.RESOURCES_GROUP else real(group)
+
+    monkeypatch.setattr(plugins, "installed", installed)
+
+
+@pytest.mark.usefixtures("only_chat_and_beta_agents")
 def test_a_missing_known_group_names_the_package() -> None:
     client = Mistral(api_key=API_KEY)
     with pytest.raises(MissingResourceError, match="pip install mistral-plugin-audio"):
         client.audio  # noqa: B018
     assert not hasattr(client, "workflows")
-    with pytest.raises(AttributeError, match="mistral-plugin-conversations"):
-        client.beta  # noqa: B018
+    assert client.beta.agents is client.beta.agents
+    with pytest.raises(MissingResourceError, match="pip install mistral-plugin-libraries"):
+        client.beta.libraries  # noqa: B018
+    with pytest.raises(MissingResourceError, match="pip install mistral-plugin-observability"):
+        client.beta.observability  # noqa: B018
+    assert isinstance(client.chat, Resource)
+
+
+@pytest.mark.usefixtures("only_chat_and_beta_agents")
+def test_a_namespace_without_its_groups_names_the_packages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plugins, "KNOWN_DISTRIBUTIONS", {"ns.x": "p-x", "ns.y.z": "p-z"})
+    with pytest.raises(MissingResourceError, match="packages p-x, p-z: pip install p-x"):
+        Mistral(api_key=API_KEY).ns  # noqa: B018
+
+
+def test_groups_below_a_group_are_mounted_on_it() -> None:
+    client = Mistral(api_key=API_KEY)
+    libraries = client.beta.libraries
+    assert type(libraries).__name__ == "Libraries"
+    assert libraries.documents is client.beta.libraries.documents
+    assert type(libraries.documents).__name__ == "Documents"
+    assert client.events.get_stream_events.operation is (
+        client.workflows.events.get_stream_events.operation
+    )
+
+
+def test_a_misspelt_method_is_a_plain_attribute_error() -> None:
+    client = Mistral(api_key=API_KEY)
+    with pytest.raises(AttributeError, match="'Chat' object has no attribute 'complet'") as error:
+        client.chat.complet  # noqa: B018
+    assert not isinstance(error.value, MissingResourceError)
+    with pytest.raises(AttributeError):
+        client.chat._private  # noqa: B018
 
 
 def test_an_unknown_group_is_a_plain_attribute_error() -> None:

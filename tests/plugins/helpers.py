@@ -12,6 +12,7 @@ import email.policy
 import functools
 import importlib
 import json
+import types
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -73,15 +74,23 @@ def resolve(schema: Schema) -> Schema:
 
 
 def object_shape(schema: Schema) -> tuple[dict[str, Schema], set[str]]:
-    """The properties of an object schema and its required ones, through ``$ref``/``allOf``."""
+    """The properties of an object schema and its required ones, through ``$ref``/``allOf``
+    (and a nullable ``anyOf [object, null]``); a required name no property defines is left
+    out, as the generator leaves it out."""
     schema = resolve(schema)
+    objects = [m for m in schema.get("anyOf", []) if resolve(m).get("type") != "null"]
+    if len(objects) == 1 and "properties" not in schema:
+        return object_shape(objects[0])
     properties = dict(schema.get("properties", {}))
     required = set(schema.get("required", []))
     for part in schema.get("allOf", []):
         more, more_required = object_shape(part)
         properties.update(more)
         required |= more_required
-    return properties, required
+    for alternative in schema.get("oneOf", []):  # sets of fields, one of them given
+        if "properties" in alternative and "$ref" not in alternative:
+            properties.update(alternative["properties"])
+    return properties, required & set(properties)
 
 
 def is_binary(schema: Schema) -> bool:
@@ -110,8 +119,11 @@ class Arguments:
     kwargs: dict[str, Any] = field(default_factory=dict)
     path: dict[str, Any] = field(default_factory=dict)
     query: dict[str, Any] = field(default_factory=dict)
+    header: dict[str, Any] = field(default_factory=dict)
     body: dict[str, Any] = field(default_factory=dict)
     """JSON name -> the JSON value passed (JSON bodies) or the value of a form field."""
+    whole_body: Any = None
+    """The body itself, for an operation whose body is a list or a union."""
     files: dict[str, File] = field(default_factory=dict)
 
 
@@ -131,6 +143,8 @@ def param_kind(group_plan: GroupPlan, method_plan: MethodPlan, name: str) -> Any
     """The runtime type of a parameter: the body model's field type, or its planned type."""
     param = next(p for p in method_plan.params if p.name == name)
     module = models_module(group_plan)
+    if param.location == "body" and not param.json_name:  # the whole body: its alias
+        return getattr(module, method_plan.body_model)
     if param.location == "body" and method_plan.body_model:
         model = getattr(module, method_plan.body_model)
         (body_field,) = [
@@ -159,7 +173,10 @@ def arguments(group_plan: GroupPlan, method_plan: MethodPlan, *, full: bool) -> 
             value = sample_value(param_kind(group_plan, method_plan, param.name), full=full)
             if value == "sample" and param.location == "query":
                 value = QUERY_TEXT
-            getattr(args, param.location)[param.json_name] = value
+            if param.location == "body" and not param.json_name:
+                args.whole_body = value
+            else:
+                getattr(args, param.location)[param.json_name] = value
         args.kwargs[param.name] = value
     return args
 
@@ -184,10 +201,14 @@ def answer_json(group_plan: GroupPlan, method_plan: MethodPlan) -> Any:
     kind = returns_type(group_plan, method_plan)
     if kind is not None:
         return sample_json(kind, full=True) if attrs.has(kind) else sample_value(kind, full=True)
+    if method_plan.plain:  # a plain JSON value: a string, a number
+        return sample_value(eval(method_plan.plain), full=True)
     module = models_module(group_plan)
-    schema = method_plan.operation.responses["200"]["application/json"]
-    name = next(n for n in refs_in(schema) if attrs.has(getattr(module, n, None)))
-    return sample_json(getattr(module, name), full=True)
+    schema = method_plan.operation.answer["application/json"]
+    names = [n for n in refs_in(schema) if attrs.has(getattr(module, n, None))]
+    if not names:  # the spec says nothing of the answer's shape
+        return {"any": ["json", 1, None]}
+    return sample_json(getattr(module, names[0]), full=True)
 
 
 def variants(kind: Any) -> tuple[type, ...]:
@@ -196,8 +217,16 @@ def variants(kind: Any) -> tuple[type, ...]:
         return (kind,)
     if typing.get_origin(kind) is typing.Annotated:
         return variants(typing.get_args(kind)[0])
+    if typing.get_origin(kind) is not typing.Union and not isinstance(kind, types.UnionType):
+        return ()  # a list, a dict, a plain value
     members = [m for m in typing.get_args(kind) if m is not UnknownVariant]
     return tuple(cls for member in members for cls in variants(member))
+
+
+def page_type(group_plan: GroupPlan, method_plan: MethodPlan) -> Any:
+    """The type of the items of a paginated list."""
+    assert method_plan.pages is not None
+    return eval(method_plan.pages.item_type, _namespace(models_module(group_plan)))
 
 
 def events_data(group_plan: GroupPlan, method_plan: MethodPlan) -> tuple[type, Any, list[Any]]:

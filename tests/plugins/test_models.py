@@ -48,7 +48,7 @@ CONVERTERS = (serde.converter, serde.request_converter)
 
 
 def _module_names() -> list[str]:
-    names = [f"{group.package}.models" for group in GROUPS]
+    names = list(dict.fromkeys(f"{group.package}.models" for group in GROUPS))
     names += [
         f"{mistral_types.__name__}.{m.name}" for m in pkgutil.iter_modules(mistral_types.__path__)
     ]
@@ -222,7 +222,7 @@ def comparable(value: Any) -> Any:
     """``value`` as ``==`` should compare it after a round trip.
 
     A model is its class and its fields, except a member of an ordered union of models
-    (:data:`ORDERED_UNION_MODELS`): the JSON it is written as, the class being the first
+    (:data:`ORDERED_UNION_MODELS`): the JSON it is written as, the class being the one
     member that reads it.
     """
     if isinstance(value, UnknownVariant):

@@ -18,12 +18,21 @@ import httpx
 import pytest
 import respx
 
-from mistral_core import AsyncEventStream, DownloadResponse, EventStream, Mistral, serde
+from mistral_core import (
+    AsyncEventStream,
+    AsyncPage,
+    DownloadResponse,
+    EventStream,
+    Mistral,
+    Page,
+    serde,
+)
 from tests.payloads import API_KEY, sse
 from tests.plugins import helpers
 from tests.plugins.helpers import Arguments
 from tools.codegen.groups import GROUPS
 from tools.codegen.layout import GroupPlan, MethodPlan
+from tools.codegen.schemas import python_name
 
 TABLE_OPERATIONS = sum(len(group.methods) for group in GROUPS)
 
@@ -44,7 +53,7 @@ def resource_of(client: Mistral, group_plan: GroupPlan) -> Any:
 
 def answer(api: respx.MockRouter, group_plan: GroupPlan, method_plan: MethodPlan) -> Any:
     """Route every request to an answer of the operation's kind; returns what it answers."""
-    kind = method_plan.method.kind
+    kind = method_plan.kind
     route = api.route()
     if kind == "stream":
         _, _, events = helpers.events_data(group_plan, method_plan)
@@ -52,9 +61,12 @@ def answer(api: respx.MockRouter, group_plan: GroupPlan, method_plan: MethodPlan
         route.respond(200, content=sse(*events), headers=headers)
         return events
     if kind == "download":
-        (media,) = method_plan.operation.responses["200"]
+        (media,) = method_plan.operation.answer
         route.respond(200, content=helpers.DOWNLOAD, headers={"content-type": media})
         return helpers.DOWNLOAD
+    if not method_plan.operation.answer:  # the spec's answer has no body
+        route.respond(204)
+        return None
     payload = helpers.answer_json(group_plan, method_plan)
     route.respond(200, json=payload)
     return payload
@@ -67,7 +79,7 @@ def check_request(api: respx.MockRouter, method_plan: MethodPlan, args: Argument
     assert api.calls.call_count == 1, f"{api.calls.call_count} requests sent"
     request = api.calls.last.request
     operation = method_plan.operation
-    kind = method_plan.method.kind
+    kind = method_plan.kind
 
     assert request.method == operation.method
     assert request.url.host == "api.mistral.ai"
@@ -85,14 +97,20 @@ def check_request(api: respx.MockRouter, method_plan: MethodPlan, args: Argument
         assert helpers.same_texts(sent, value), f"query {name}: sent {sent}, passed {value!r}"
 
     headers = request.headers
-    assert headers["authorization"] == f"Bearer {API_KEY}"
+    if "DashboardUserContextAuth" in operation.security:
+        assert headers["x-api-key"] == API_KEY
+        assert "authorization" not in headers
+    else:  # admin operations too: without an admin key, the client's key is sent
+        assert headers["authorization"] == f"Bearer {API_KEY}"
     assert headers["user-agent"].startswith("mistral-core/")
+    for name, value in args.header.items():
+        assert helpers.same_texts([headers[name]], value), f"header {name}"
     if kind == "stream":
         assert headers["accept"] == "text/event-stream"
-    elif kind == "call":
+    elif kind in ("call", "pages"):
         assert helpers.accepts(headers["accept"], "application/json")
     else:  # a download accepts whatever the spec says the file comes as
-        for media in operation.responses["200"]:
+        for media in operation.answer:
             assert helpers.accepts(headers["accept"], media)
 
     if operation.body is None:
@@ -100,7 +118,7 @@ def check_request(api: respx.MockRouter, method_plan: MethodPlan, args: Argument
         assert not args.body
         assert not args.files
     elif operation.body_media == "multipart/form-data":
-        check_form(request, operation, args)
+        check_form(request, method_plan, args)
     else:
         check_json_body(request, method_plan, args)
 
@@ -110,12 +128,23 @@ def check_json_body(request: httpx.Request, method_plan: MethodPlan, args: Argum
     assert operation.body_media == "application/json"
     assert request.headers["content-type"] == "application/json"
     sent = json.loads(request.content)
+    if any(not p.json_name for p in method_plan.params):  # the body is one argument
+        assert sent == args.whole_body
+        return
     assert isinstance(sent, dict)
     properties, required = helpers.object_shape(operation.body or {})
     assert set(sent) <= set(properties), f"not in the spec: {sorted(set(sent) - set(properties))}"
     assert required <= set(sent), f"required by the spec, not sent: {sorted(required - set(sent))}"
-    streams = method_plan.method.kind == "stream"
-    assert set(sent) == set(args.body) | ({"stream"} if streams else set())
+    streams = method_plan.stream_flag
+    constants = {
+        name: helpers.resolve(schema)["const"]
+        for name, schema in properties.items()
+        if "const" in helpers.resolve(schema)
+    }
+    for name, value in constants.items():  # a constant is sent whether passed or not
+        assert sent.get(name, value) == value
+    expected = set(args.body) | ({"stream"} if streams else set())
+    assert set(sent) - set(constants) == expected - set(constants)
     for name, value in args.body.items():
         assert sent[name] == value, f"body field {name}"
     if streams:
@@ -124,7 +153,8 @@ def check_json_body(request: httpx.Request, method_plan: MethodPlan, args: Argum
         assert sent.get("stream") is not True
 
 
-def check_form(request: httpx.Request, operation: Any, args: Arguments) -> None:
+def check_form(request: httpx.Request, method_plan: MethodPlan, args: Arguments) -> None:
+    operation = method_plan.operation
     assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
     properties, required = helpers.object_shape(operation.body)
     parts = helpers.form_parts(request)
@@ -133,13 +163,17 @@ def check_form(request: httpx.Request, operation: Any, args: Arguments) -> None:
     assert required <= set(names), f"required by the spec, not sent: {required - set(names)}"
     binary = {name for name, schema in properties.items() if helpers.is_binary(schema)}
     assert binary, "the spec's form has no file"
-    for name in binary:
+    assert {part.name for part in parts} & binary == set(args.files)
+    for name, upload in args.files.items():
         (file_part,) = [part for part in parts if part.name == name]
-        upload = args.files[name]
         assert file_part.file_name == upload.file_name
         assert file_part.content == upload.content
     fields = [part for part in parts if part.name not in binary]
     assert all(part.file_name is None for part in fields)
+    if method_plan.stream_flag:
+        (flag,) = [part for part in fields if part.name == "stream"]
+        assert flag.content == b"true"
+        fields.remove(flag)
     assert {part.name for part in fields} == set(args.body)
     for name, value in args.body.items():
         sent = [part.content.decode() for part in fields if part.name == name]
@@ -151,12 +185,28 @@ def check_form(request: httpx.Request, operation: Any, args: Arguments) -> None:
 
 def check_result(group_plan: GroupPlan, method_plan: MethodPlan, result: Any, payload: Any) -> None:
     kind = helpers.returns_type(group_plan, method_plan)
+    if payload is None:  # an answer without a body
+        assert result is None
+        return
     if kind is None:  # the plan gives no model: the JSON comes back as parsed
         assert result == payload
         return
-    assert isinstance(result, helpers.variants(kind)), type(result)
     assert result == serde.converter.structure(payload, kind)
-    assert result.http.status_code == 200
+    classes = helpers.variants(kind)
+    if classes:  # a model (the JSON of arrays and plain values has no .http)
+        assert isinstance(result, classes), type(result)
+        assert result.http.status_code == 200
+
+
+def check_page(
+    group_plan: GroupPlan, method_plan: MethodPlan, page: Page[Any, Any] | AsyncPage[Any, Any]
+) -> None:
+    assert isinstance(page.items, list)
+    assert page.items, "the sample page holds an item"
+    assert all(
+        isinstance(item, helpers.variants(helpers.page_type(group_plan, method_plan)))
+        for item in page.items
+    )
 
 
 def check_events(group_plan: GroupPlan, method_plan: MethodPlan, events: list[Any]) -> None:
@@ -182,7 +232,7 @@ def test_operation_sync(
     payload = answer(api, group_plan, method_plan)
     args = helpers.arguments(group_plan, method_plan, full=full)
     method = getattr(resource_of(client, group_plan), method_plan.method.name)
-    kind = method_plan.method.kind
+    kind = method_plan.kind
     if kind == "stream":
         with method(**args.kwargs) as stream:
             assert isinstance(stream, EventStream)
@@ -196,6 +246,11 @@ def test_operation_sync(
             assert response.status_code == 200
             assert response.read() == payload
         assert response.is_closed
+    elif kind == "pages":
+        page = method(**args.kwargs)
+        assert isinstance(page, Page)
+        check_result(group_plan, method_plan, page.result, payload)
+        check_page(group_plan, method_plan, page)
     else:
         check_result(group_plan, method_plan, method(**args.kwargs), payload)
     check_request(api, method_plan, args)
@@ -214,7 +269,7 @@ async def test_operation_async(
     payload = answer(api, group_plan, method_plan)
     args = helpers.arguments(group_plan, method_plan, full=full)
     method = getattr(resource_of(client, group_plan), f"{method_plan.method.name}_async")
-    kind = method_plan.method.kind
+    kind = method_plan.kind
     if kind == "stream":
         async with await method(**args.kwargs) as stream:
             assert isinstance(stream, AsyncEventStream)
@@ -228,6 +283,11 @@ async def test_operation_async(
             assert response.status_code == 200
             assert await response.aread() == payload
         assert response.is_closed
+    elif kind == "pages":
+        page = await method(**args.kwargs)
+        assert isinstance(page, AsyncPage)
+        check_result(group_plan, method_plan, page.result, payload)
+        check_page(group_plan, method_plan, page)
     else:
         check_result(group_plan, method_plan, await method(**args.kwargs), payload)
     check_request(api, method_plan, args)
@@ -252,10 +312,14 @@ def test_methods_take_the_spec_s_parameters(group_plan: GroupPlan, method_plan: 
     method called says), required exactly when the spec requires it."""
     operation = method_plan.operation
     properties, required = helpers.object_shape(operation.body or {})
-    in_spec = {p.name: p.required for p in operation.parameters}
-    in_spec.update({name: name in required for name in properties})
-    if any(m.kind == "stream" for m in group_plan.group.methods if m.operation_id == operation.id):
-        in_spec.pop("stream", None)
+    in_spec: dict[str, bool] = {}
+    for p in operation.parameters:  # an alias of an earlier parameter is left out
+        if python_name(p.name) not in map(python_name, in_spec):
+            in_spec[p.name] = p.required
+    if any(not p.json_name for p in method_plan.params):  # a list or a union: one argument
+        in_spec[""] = operation.body_required
+    else:  # but ``stream``: the method called says whether the answer streams
+        in_spec.update({name: name in required for name in properties if name != "stream"})
     json_names = {p.name: p.json_name for p in method_plan.params}
     cls = helpers.resource_class(group_plan)
     name = method_plan.method.name
@@ -271,10 +335,12 @@ def test_methods_take_the_spec_s_parameters(group_plan: GroupPlan, method_plan: 
 
 @pytest.mark.parametrize(("group_plan", "method_plan"), OPERATIONS)
 def test_json_answers_are_read_into_a_model(group_plan: GroupPlan, method_plan: MethodPlan) -> None:
-    """Where the spec describes a JSON answer, the caller gets a model (with ``.http``)."""
-    if method_plan.method.kind == "call":
-        assert "application/json" in method_plan.operation.responses["200"]
-        assert method_plan.returns, (
+    """Where the spec describes a JSON answer, the caller gets a model (with ``.http``);
+    where it says nothing of its shape (``{}``), the JSON as it is."""
+    answer = method_plan.operation.answer
+    if method_plan.kind == "call" and answer and answer.get("application/json") != {}:
+        assert "application/json" in answer
+        assert method_plan.returns or method_plan.plain, (
             f"{method_plan.operation.id} answers JSON the spec describes, but "
             f"client.{group_plan.group.path}.{method_plan.method.name}() returns it unparsed"
         )
@@ -309,10 +375,11 @@ def test_the_table_s_operations_are_all_in_the_spec_and_generated() -> None:
 def test_each_group_is_mounted_from_its_entry_point(group_plan: GroupPlan) -> None:
     group = group_plan.group
     entry_points = importlib.metadata.entry_points(group="mistral.resources")
-    (entry_point,) = [ep for ep in entry_points if ep.name == group.path]
-    assert entry_point.value == f"{group.package}:{group.class_name}"
-    assert entry_point.dist is not None
-    assert entry_point.dist.name == group.distribution
+    for path in group.paths:
+        (entry_point,) = [ep for ep in entry_points if ep.name == path]
+        assert entry_point.value == f"{group_plan.module}:{group.class_name}"
+        assert entry_point.dist is not None
+        assert entry_point.dist.name == group.distribution
     with Mistral(api_key=API_KEY) as client:
         resource = resource_of(client, group_plan)
         assert type(resource) is helpers.resource_class(group_plan)

@@ -16,7 +16,7 @@ import attrs
 import httpx
 import pytest
 
-from mistral_core import DownloadResponse, EventStream, Mistral, Unset
+from mistral_core import DownloadResponse, EventStream, Mistral, Page, Unset, serde
 from mistral_core.plugins import RESOURCES_GROUP, installed
 from mistral_core.testing.samples import sample_value
 from mistral_core.testing.server import SENTENCE, FakeServer
@@ -89,7 +89,7 @@ def test_operation_answers(client: Mistral, mount: str, name: str) -> None:
     group_plan, method_plan = plan_of(mount, name)
     args = helpers.arguments(group_plan, method_plan, full=False)
     method = getattr(resource(client, mount), name)
-    kind = method_plan.method.kind
+    kind = method_plan.kind
     if kind == "stream":
         with method(**args.kwargs) as stream:
             assert isinstance(stream, EventStream)
@@ -102,10 +102,23 @@ def test_operation_answers(client: Mistral, mount: str, name: str) -> None:
             assert isinstance(response, DownloadResponse)
             assert response.headers["content-type"] == "application/octet-stream"
             assert response.read()
+    elif not method_plan.operation.answer:
+        assert method(**args.kwargs) is None  # 204, no content
     else:
         result = method(**args.kwargs)
+        if kind == "pages":
+            assert isinstance(result, Page)
+            assert method_plan.pages is not None
+            # a cursor's next page is the last one; an offset's next page is empty
+            pages = 2 if method_plan.pages.cursor else 1
+            assert list(result) == result.items * pages
+            result = result.result
         kind_of = helpers.returns_type(group_plan, method_plan)
-        assert isinstance(result, helpers.variants(kind_of))
+        if kind_of is None:  # the spec says nothing of the answer: its JSON, as it is
+            return
+        assert result == serde.converter.structure(serde.converter.unstructure(result), kind_of)
+        if helpers.variants(kind_of):  # a model, not a list or a plain value
+            assert isinstance(result, helpers.variants(kind_of))
         echoed = getattr(result, "id", None)
         if args.path and attrs.has(type(result)) and isinstance(echoed, str):
             assert echoed == next(iter(args.path.values()))  # the path's id is echoed

@@ -48,17 +48,20 @@ def generate() -> dict[Path, str]:
     spec = load(*(SPEC_DIR / name for name in SPEC_FILES))
     layout = plan(spec)
     files = _models_files(layout, spec.sources)
-    for group_plan in layout.groups:
-        package_dir = Path("plugins/resources") / group_plan.group.directory
-        source_dir = package_dir / "src" / group_plan.group.package
-        needs_types = any(layout.home[n].startswith(TYPES_PACKAGE) for n in group_plan.uses)
-        files[package_dir / "pyproject.toml"] = render_pyproject(group_plan, needs_types)
-        files[package_dir / "README.md"] = render_readme(group_plan)
-        files[source_dir / "__init__.py"] = render_init(group_plan, spec.sources)
+    for group_plans in layout.distributions().values():
+        first = group_plans[0]
+        package_dir = Path("plugins/resources") / first.group.directory
+        source_dir = package_dir / "src" / first.package
+        uses = layout.uses(first.package)
+        needs_types = any(layout.home[n].startswith(TYPES_PACKAGE) for n in uses)
+        files[package_dir / "pyproject.toml"] = render_pyproject(group_plans, needs_types)
+        files[package_dir / "README.md"] = render_readme(group_plans)
+        files[source_dir / "__init__.py"] = render_init(group_plans, spec.sources)
         files[source_dir / "py.typed"] = ""
-        files[source_dir / "resource.py"] = render_resource(
-            group_plan, layout.definitions, spec.sources
-        )
+        for group_plan in group_plans:
+            files[source_dir / f"{group_plan.group.module}.py"] = render_resource(
+                group_plan, layout.definitions, spec.sources
+            )
     files[TYPES_DIR / "pyproject.toml"] = render_types_pyproject()
     files[TYPES_DIR / "README.md"] = render_types_readme()
     files[TYPES_DIR / "src" / TYPES_PACKAGE / "__init__.py"] = render_types_init(spec.sources)
@@ -70,7 +73,7 @@ def _models_files(layout: Layout, sources: tuple[str, ...]) -> dict[Path, str]:
     files: dict[Path, str] = {}
     modules = layout.modules()
     for group_plan in layout.groups:
-        modules.setdefault(f"{group_plan.group.package}.models", [])
+        modules.setdefault(f"{group_plan.package}.models", [])
     for module, names in modules.items():
         definitions = [layout.definitions.defs[name] for name in names]
         needed = {ref for d in definitions for ref in d.refs} - set(names)
@@ -78,11 +81,11 @@ def _models_files(layout: Layout, sources: tuple[str, ...]) -> dict[Path, str]:
         for name in needed:
             imports.setdefault(layout.home[name], []).append(name)
         reexports: dict[str, list[str]] = {}
-        owner = next((g for g in layout.groups if module == f"{g.group.package}.models"), None)
+        owner = next((g for g in layout.groups if module == f"{g.package}.models"), None)
         if owner is not None:
-            for name in owner.uses - set(names):
+            for name in layout.uses(owner.package) - set(names):
                 reexports.setdefault(layout.home[name], []).append(name)
-            doc = f"The models of ``client.{owner.group.path}``, from the API's OpenAPI spec."
+            doc = f"The models of {owner.group.distribution}, from the API's OpenAPI spec."
             path = Path("plugins/resources") / owner.group.directory / "src"
         else:
             doc = "Models shared by several plugins, from the API's OpenAPI spec."

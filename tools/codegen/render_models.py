@@ -47,7 +47,7 @@ def _ordered(definitions: list[Definition]) -> list[Definition]:
         if definition.name in placed:
             return
         if definition.name in visiting:
-            raise ValueError(f"{definition.name} refers to itself: not supported yet")
+            raise ValueError(f"{definition.name} refers to itself through other definitions")
         visiting.add(definition.name)
         for ref in sorted(definition.refs):
             if ref in by_name and ref != definition.name:
@@ -101,8 +101,11 @@ def _render_model(model: ModelDef) -> str:
             json_name = f"metadata={{serde.JSON_NAME: {model_field.json_name!r}}}"
             default_arg = f"default={model_field.default}, " if model_field.default else ""
             default = f" = attrs.field({default_arg}{json_name})"
+        annotation = model_field.type
+        if re.search(rf"\b{model.name}\b", annotation):  # itself: not defined yet
+            annotation = f'"{annotation}"'
         lines.append("")
-        lines.append(f"    {model_field.name}: {model_field.type}{default}")
+        lines.append(f"    {model_field.name}: {annotation}{default}")
         if model_field.doc:
             lines.append(_docstring(model_field.doc, 4))
     if not model.fields:
@@ -141,15 +144,17 @@ def _docstring(text: str, indent: int) -> str:
     width = WIDTH - indent - 3  # the quotes of the first line
     paragraphs = [_wrap(p, width) for p in re.split(r"\n\s*\n", text) if p.strip()]
     body = "\n\n".join(paragraphs)
-    if "\n" not in body and len(body) + indent + 6 <= WIDTH:
-        return f'{pad}"""{body}"""'
+    if "\n" not in body:
+        if len(body) + indent + 6 <= WIDTH:
+            return f'{pad}"""{body}"""'
+        body = _wrap(body, width - 3)  # on two lines: a formatter would join a lone one
     indented = textwrap.indent(body, pad, lambda line: bool(line.strip()))
     return f'{pad}"""{indented.lstrip()}\n{pad}"""'
 
 
 def _wrap(paragraph: str, width: int) -> str:
     lines = paragraph.rstrip().splitlines()
-    if any(line.startswith((" ", "\t", "-", "*", "|", "`", "#")) for line in lines):
+    if any(line.startswith((" ", "\t", "-", "*", "|", "```", "#")) for line in lines):
         return "\n".join(line.rstrip() for line in lines)
     return textwrap.fill(" ".join(line.strip() for line in lines), width)
 

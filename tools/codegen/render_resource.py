@@ -11,9 +11,13 @@ from .schemas import Definitions, ModelDef, UnionDef, split_union
 
 _KINDS = {
     "call": ("_call", "{returns}"),
+    "pages": ("_call_pages", "Page[{returns}, {items}]"),
     "stream": ("_stream", "EventStream[{events}]"),
     "download": ("_download", "DownloadResponse"),
 }
+_ASYNC_RETURNS = {"EventStream[": "AsyncEventStream[", "Page[": "AsyncPage["}
+_AUTH_SCHEMES = {"AdminApiKey": "admin", "DashboardUserContextAuth": "x-api-key"}
+"""The spec's security schemes that are not the client's own bearer key."""
 
 
 def render_resource(
@@ -28,7 +32,7 @@ def render_resource(
         [f"class {group.class_name}(Resource):", _docstring(group.summary, 4), "", *methods]
     ).rstrip()
     text = "\n\n\n".join([*operations, class_text])
-    module_doc = f"``client.{group.path}``: {group.summary}"
+    module_doc = f"``client.{' / client.'.join(group.paths)}``: {group.summary}"
     lines = [header(sources), _docstring(module_doc, 0), "", *_imports(group_plan, text)]
     lines += ["", f'__all__ = ["{group.class_name}"]', "", "", text, ""]
     return "\n".join(lines)
@@ -42,7 +46,9 @@ def _operations(group_plan: GroupPlan) -> list[str]:
         op = plan.operation
         sharing = [m for m in group_plan.methods if m.constant == plan.constant]
         events_name = next((m.events for m in sharing if m.events), "")
-        returns = plan.returns or "Any"
+        requires_done = any(m.method.requires_done for m in sharing)
+        auth = next((_AUTH_SCHEMES[s] for s in op.security if s in _AUTH_SCHEMES), "")
+        returns = _returns(plan)
         events = events_name or "Any"
         fields = [
             f"    id={op.id!r},",
@@ -58,6 +64,12 @@ def _operations(group_plan: GroupPlan) -> list[str]:
             fields.append(f"    returns={plan.returns!r},")
         if events_name:
             fields.append(f"    events={events_name!r},")
+        if requires_done:
+            fields.append("    requires_done=True,")
+        if auth:
+            fields.append(f"    auth={auth!r},")
+        if plan.pages is not None:
+            fields.append(f"    pages={_pagination(plan)},")
         summary = op.summary or op.id
         rendered[plan.constant] = "\n".join(
             [
@@ -70,13 +82,37 @@ def _operations(group_plan: GroupPlan) -> list[str]:
     return list(rendered.values())
 
 
+def _returns(plan: MethodPlan) -> str:
+    """The answer's model, or plain type; ``None`` for an answer without a body (204)."""
+    return plan.returns or plan.plain or ("Any" if plan.operation.answer else "None")
+
+
+def _pagination(plan: MethodPlan) -> str:
+    pages = plan.pages
+    assert pages is not None
+    given = [
+        f"{name}={value!r}"
+        for name, value in (
+            ("items", pages.items),
+            ("cursor", pages.cursor),
+            ("next_cursor", pages.next_cursor),
+            ("offset", pages.offset),
+            ("limit", pages.limit),
+        )
+        if value
+    ]
+    return f"Pagination({', '.join(given)})"
+
+
 def _method(plan: MethodPlan, definitions: Definitions, is_async: bool) -> str:
-    core_call, returns = _KINDS[plan.method.kind]
-    returns = returns.format(returns=plan.returns or "Any", events=plan.events or "Any")
+    core_call, returns = _KINDS[plan.kind]
+    items = plan.pages.item_type if plan.pages is not None else "Any"
+    returns = returns.format(returns=_returns(plan), events=plan.events or "Any", items=items)
     name = plan.method.name + ("_async" if is_async else "")
     if is_async:
         core_call += "_async"
-        returns = returns.replace("EventStream", "AsyncEventStream")
+        for sync_type, async_type in _ASYNC_RETURNS.items():
+            returns = returns.replace(sync_type, async_type)
     params = sorted(plan.params, key=lambda p: not p.required)
     signature = [f"        {_param(p, definitions)}," for p in params]
     lines = [
@@ -109,10 +145,12 @@ def _widen(expr: str, definitions: Definitions) -> str:
     members = []
     for member in split_union(expr):
         list_of = re.fullmatch(r"list\[(.*)\]", member)
+        dict_of = re.fullmatch(r"dict\[str, (.*)\]", member)
         if list_of:
             member = f"Sequence[{_widen(list_of.group(1), definitions)}]"
-        elif member == "dict[str, Any]":
-            member = "Mapping[str, Any]"
+        elif dict_of:  # no ``list[`` nor ``dict[`` is left in a signature, where a method
+            # of the class may be called ``list``
+            member = f"Mapping[str, {_widen(dict_of.group(1), definitions)}]"
         elif isinstance(definitions.defs.get(member), ModelDef | UnionDef):
             member = f"{member} | Mapping[str, Any]"
         for part in split_union(member):
@@ -122,20 +160,23 @@ def _widen(expr: str, definitions: Definitions) -> str:
 
 
 def _arguments(plan: MethodPlan) -> str:
-    by_location: dict[str, list[Param]] = {"path": [], "query": [], "body": []}
+    by_location: dict[str, list[Param]] = {"path": [], "query": [], "header": [], "body": []}
     for param in plan.params:
         by_location[param.location].append(param)
     body = [f"{p.json_name!r}: {p.name}" for p in by_location["body"]]
-    if plan.method.kind == "stream":
+    if plan.stream_flag:
         body.append('"stream": True')
     arguments = [plan.constant]
-    if plan.method.kind != "download":
+    whole_body = [p.name for p in by_location["body"] if not p.json_name]
+    if whole_body:
+        arguments += whole_body
+    elif plan.kind != "download":
         arguments.append("{" + ", ".join(body) + "}" if plan.operation.body is not None else "None")
     arguments.append("options")
-    for location in ("path", "query"):
+    for location, keyword in (("path", "path"), ("query", "query"), ("header", "headers")):
         if by_location[location]:
             pairs = ", ".join(f"{p.json_name!r}: {p.name}" for p in by_location[location])
-            arguments.append(f"{location}={{{pairs}}}")
+            arguments.append(f"{keyword}={{{pairs}}}")
     return ", ".join(arguments)
 
 
@@ -148,12 +189,18 @@ def _method_doc(plan: MethodPlan, is_async: bool) -> str:
     description = op.description.strip()
     if description and description.rstrip(".") != op.summary.rstrip("."):
         parts.append(description)
-    if plan.method.kind == "stream":
+    if plan.kind == "pages":
+        parts.append(
+            "The first page is fetched now; iterate the page (``for item in page``) for every "
+            "item of it and of the next pages, each fetched when its items are needed, or "
+            "call ``next()`` for the next page."
+        )
+    if plan.kind == "stream":
         parts.append(
             "Iterate the result (best in a ``with`` block) for the events; the connection is "
             "released when the stream ends or the block or loop is left."
         )
-    if plan.method.kind == "download":
+    if plan.kind == "download":
         parts.append(
             "The response is returned unread: iterate ``iter_bytes()`` (or read it) in a "
             "``with`` block, which releases the connection."
@@ -173,14 +220,27 @@ def _imports(group_plan: GroupPlan, text: str) -> list[str]:
     used_models = sorted(
         {word for word in re.findall(r"[A-Za-z_]\w*", text) if word in group_plan.uses}
     )
-    core_runtime = [n for n in ("UNSET", "Operation", "Unset") if re.search(rf"\b{n}\b", text)]
+    core_runtime = [
+        n for n in ("UNSET", "Operation", "Pagination", "Unset") if re.search(rf"\b{n}\b", text)
+    ]
     core_typing = [
         n
-        for n in ("AsyncEventStream", "CallOptions", "DownloadResponse", "EventStream", "File")
+        for n in (
+            "AsyncEventStream",
+            "AsyncPage",
+            "CallOptions",
+            "DownloadResponse",
+            "EventStream",
+            "File",
+            "Page",
+        )
         if re.search(rf"\b{n}\b", text)
     ]
     abc = [n for n in ("Mapping", "Sequence") if re.search(rf"\b{n}\b", text)]
-    typing_names = ["TYPE_CHECKING", *(n for n in ("IO", "Any") if re.search(rf"\b{n}\b", text))]
+    typing_names = [
+        "TYPE_CHECKING",
+        *(n for n in ("IO", "Any", "Literal") if re.search(rf"\b{n}\b", text)),
+    ]
     lines = ["from __future__ import annotations", ""]
     if abc:
         lines.append(f"from collections.abc import {', '.join(abc)}")

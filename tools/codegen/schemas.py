@@ -86,10 +86,10 @@ class Definitions:
 
     def named(self, name: str) -> Definition | None:
         """The definition of the component schema ``name`` (``None``: it is a plain type)."""
+        schema = self.spec.schemas[name]
+        if not _is_definition(schema):
+            return None
         if name not in self.defs:
-            schema = self.spec.schemas[name]
-            if not _is_definition(schema):
-                return None
             self._define(name, schema, context=name)
         return self.defs[name]
 
@@ -141,21 +141,24 @@ class Definitions:
     # --- definitions -------------------------------------------------------------------
 
     def _ref(self, name: str) -> Type:
-        definition = self.named(name)
-        if definition is None:
+        """The type of the component schema ``name``: its definition, or a plain type (an
+        array of ``InputEntries``, whose item union is then defined under its name)."""
+        if self.named(name) is None:
             return self.type_of(self.spec.schemas[name], name)
-        if isinstance(definition, EnumDef):
+        return self._defined(name)
+
+    def _inline(self, schema: Schema, context: str) -> Type:
+        if context not in self.defs:
+            self._define(context, schema, context)
+        return self._defined(context)
+
+    def _defined(self, name: str) -> Type:
+        if isinstance(self.defs[name], EnumDef):
             return Type(f"{name} | str", frozenset({name}))
         return Type(name, frozenset({name}))
 
-    def _inline(self, schema: Schema, context: str) -> Type:
-        name = context
-        if name not in self.defs:
-            self._define(name, schema, context)
-        return self._ref(name)
-
     def _enum_type(self, schema: Schema, context: str) -> Type:
-        values = [v for v in schema["enum"] if v is not None]
+        values = list(dict.fromkeys(v for v in schema["enum"] if v is not None))
         nullable = None in schema["enum"] or schema.get("nullable", False)
         if not all(isinstance(v, str) for v in values):
             return Type(_PRIMITIVES.get(str(schema.get("type")), "Any"))
@@ -168,7 +171,7 @@ class Definitions:
             self._enum_type(schema, name)
             return
         members = schema.get("oneOf") or schema.get("anyOf")
-        if members is not None and "allOf" not in schema:
+        if members is not None and "allOf" not in schema and not _field_sets(schema):
             tag = schema.get("discriminator", {}).get("propertyName") or self._common_tag(members)
             variants = [ref_name(m["$ref"]) for m in members if "$ref" in m]
             union = UnionDef(
@@ -222,6 +225,8 @@ class Definitions:
             required += part_required
         properties.update(schema.get("properties", {}))
         required += schema.get("required", [])
+        for field_set in _field_sets(schema):  # one of them is given: each is optional
+            properties.update(field_set["properties"])
         return properties, required
 
     def _common_tag(self, members: list[Schema]) -> str:
@@ -232,8 +237,19 @@ class Definitions:
         tags = {prop for (model, prop) in self._tags if model in names}
         for tag in sorted(tags):
             if all((name, tag) in self._tags for name in names):
-                return tag
+                values = [self._tags[name, tag] for name in names]
+                if len(set(values)) == len(values):  # else the tag cannot tell them apart
+                    return tag
         return ""
+
+
+def _field_sets(schema: Schema) -> list[Schema]:
+    """The alternatives of a ``oneOf`` that only says which of its fields an object has
+    (``rawContent`` or ``textContent``): inline sets of properties, without a tag."""
+    members = schema.get("oneOf") or []
+    if "discriminator" in schema or not members:
+        return []
+    return list(members) if all("properties" in m and "$ref" not in m for m in members) else []
 
 
 def _is_definition(schema: Schema) -> bool:
@@ -284,6 +300,19 @@ def _union(types: list[Type]) -> Type:
                 members.append(member)
     if "Any" in members:
         return Type("Any")
+    lists = [m for m in members if m.startswith("list[")]
+    if len(lists) > 1:  # ``list[A] | list[B]``: one list whose items are either
+        items = _union([Type(m[len("list[") : -1]) for m in lists]).expr
+        members = [f"list[{items}]" if m == lists[0] else m for m in members if m not in lists[1:]]
+    enums = [
+        member
+        for kind in types
+        for member in split_union(kind.expr)[:1]
+        if kind.expr.startswith(f"{member} | str")
+    ]
+    if enums:  # ``str`` after every open enum (``A | str``), or it would take their values
+        members.remove("str")
+        members.insert(max(members.index(enum) for enum in enums) + 1, "str")
     if "None" in members:  # last, as people write it
         members = [m for m in members if m != "None"] + ["None"]
     refs: frozenset[str] = frozenset().union(*(kind.refs for kind in types))
@@ -371,4 +400,6 @@ def python_name(json_name: str) -> str:
 
 def enum_member(value: str) -> str:
     name = re.sub(r"\W+", "_", value).strip("_").upper() or "EMPTY"
+    if name in ("I", "O"):  # ambiguous, beside 1 and 0
+        return f"{name}_"
     return f"V_{name}" if name[:1].isdigit() else name

@@ -17,7 +17,7 @@ HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 class Parameter:
     name: str
     location: str
-    """``path`` or ``query``."""
+    """``path``, ``query`` or ``header``."""
     required: bool
     schema: Schema
     description: str
@@ -36,6 +36,16 @@ class Operation:
     body_required: bool
     responses: dict[str, dict[str, Schema]] = field(default_factory=dict)
     """Status code -> media type -> schema."""
+    security: tuple[str, ...] = ()
+    """The names of the security schemes that can authorize the call."""
+    pagination: dict[str, Any] | None = None
+    """The spec's ``x-speakeasy-pagination``: how to ask for the next page."""
+
+    @property
+    def answer(self) -> dict[str, Schema]:
+        """The success response (200, else the first 2xx): media type -> schema."""
+        statuses = sorted(s for s in self.responses if s.startswith("2"))
+        return self.responses.get("200") or (self.responses[statuses[0]] if statuses else {})
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,8 @@ def load(*paths: Path) -> Spec:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         for name, schema in document.get("components", {}).get("schemas", {}).items():
             schemas.setdefault(name, schema)
+        for name, schema in _local_definitions(document.get("paths", {})):
+            schemas.setdefault(name, schema)
         for operation in _operations(document):
             operations.setdefault(operation.id, operation)
     return Spec(schemas, operations, tuple(f"shared/spec/{path.name}" for path in paths))
@@ -64,6 +76,19 @@ def load(*paths: Path) -> Spec:
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML has it: five times faster on the 35,000-line spec."""
+
+
+def _local_definitions(node: Any) -> list[tuple[str, Schema]]:
+    """The ``$defs`` of schemas written inline in operations (``#/$defs/Name`` refers to them)."""
+    found: list[tuple[str, Schema]] = []
+    if isinstance(node, dict):
+        found += node.get("$defs", {}).items()
+        for value in node.values():
+            found += _local_definitions(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _local_definitions(value)
+    return found
 
 
 def ref_name(ref: str) -> str:
@@ -96,7 +121,7 @@ def _operation(
             description=p.get("description") or _parameter_schema(p).get("description", ""),
         )
         for p in (_resolve(document, p) for p in [*shared_parameters, *spec.get("parameters", [])])
-        if p["in"] in ("path", "query")
+        if p["in"] in ("path", "query", "header")
     )
     body = _resolve(document, spec.get("requestBody") or {})
     no_content: tuple[None, dict[str, Any]] = (None, {})
@@ -108,7 +133,7 @@ def _operation(
     return Operation(
         id=spec["operationId"],
         method=method.upper(),
-        path=path,
+        path=path.split("#", 1)[0],  # "#stream" tells apart operations on one path
         summary=spec.get("summary", ""),
         description=spec.get("description", ""),
         parameters=parameters,
@@ -116,6 +141,12 @@ def _operation(
         body_media=media,
         body_required=bool(body.get("required")),
         responses=responses,
+        security=tuple(
+            name
+            for requirement in spec.get("security", document.get("security", []))
+            for name in requirement
+        ),
+        pagination=spec.get("x-speakeasy-pagination"),
     )
 
 

@@ -38,6 +38,7 @@ from .retry import BackoffStrategy, RetryConfig
 if TYPE_CHECKING:
     from ._multipart import File
     from .hooks import RequestContext, hookimpl
+    from .pagination import AsyncPage, Page, Pagination
     from .sse import AsyncEventStream, EventStream
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "AsyncEventStream",
+    "AsyncPage",
     "Auth",
     "AuthenticationError",
     "BackoffStrategy",
@@ -69,6 +71,8 @@ __all__ = [
     "NotFoundError",
     "OpenEnum",
     "Operation",
+    "Page",
+    "Pagination",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestContext",
@@ -89,10 +93,13 @@ _LAZY = {
     "EventStream": "sse",
     "AsyncEventStream": "sse",
     "File": "_multipart",
+    "Page": "pagination",
+    "AsyncPage": "pagination",
+    "Pagination": "pagination",
     "RequestContext": "hooks",
     "hookimpl": "hooks",
 }
-"""Names imported on first use: streaming, uploads, and pluggy for those who write plugins."""
+"""Names imported on first use: streaming, uploads, pages, and pluggy for plugin authors."""
 
 
 def __getattr__(name: str) -> Any:

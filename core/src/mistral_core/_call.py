@@ -32,7 +32,9 @@ from .retry import RetryConfig
 if TYPE_CHECKING:
     from ._client import Mistral
     from ._multipart import Form
+    from ._sse_decoder import ServerSentEvent
     from .hooks import RequestContext
+    from .pagination import Pagination
     from .sse import AsyncEventStream, EventStream
 
 __all__ = [
@@ -81,6 +83,14 @@ class Operation(Generic[R, E]):
     """The model of one server-sent event, whose ``data`` field takes the event's JSON."""
     body_media: str = JSON
     """How the body is sent: as JSON, or as ``multipart/form-data`` (uploads)."""
+    requires_done: bool = False
+    """Whether a stream always ends with ``data: [DONE]`` (completions do), so that one
+    ending without it was cut short. Otherwise a stream may also end with its response."""
+    auth: str = ""
+    """Which credential signs the call: the client's (empty), ``"admin"`` (the admin API
+    key, as a bearer token) or ``"x-api-key"`` (the client's key in that header)."""
+    pages: Pagination | None = None
+    """How to ask for the next page, for a list that comes in pages."""
 
     def model(self, name: str) -> Any:
         """The model class called ``name`` in :attr:`models` (``None`` for no name)."""
@@ -126,13 +136,14 @@ class PreparedCall(Generic[R, E]):
         self,
         client: Mistral,
         operation: Operation[R, E],
-        body: Mapping[str, Any] | None,
+        body: Any,
         options: Mapping[str, Any],
         *,
         stream: bool = False,
         accept: str = JSON,
         path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
     ) -> None:
         if options and not _OPTION_NAMES.issuperset(options):
             unknown = sorted(options.keys() - _OPTION_NAMES)
@@ -164,6 +175,7 @@ class PreparedCall(Generic[R, E]):
         self.headers = merge_headers(
             _default_headers(self.content is not None, accept),
             config.headers,
+            _header_params(headers),
             options.get("http_headers"),
             options.get("extra_headers"),
         )
@@ -225,10 +237,12 @@ class PreparedCall(Generic[R, E]):
         return self._attempts.retries if self._attempts is not None else 0
 
     def result(self, response: httpx.Response) -> R:
-        """The parsed model of a successful JSON response."""
+        """The parsed model of a successful JSON response (``None`` for an empty 202/204)."""
         from . import serde
 
         info = self._info(response)
+        if not response.content and response.status_code in (202, 204):
+            return None  # type: ignore[return-value]  # an answer without a body
         try:
             payload = _json.loads(response.content)
         except ValueError as exc:
@@ -256,12 +270,24 @@ class PreparedCall(Generic[R, E]):
     def event_stream(self, response: httpx.Response) -> EventStream[E]:
         from .sse import EventStream  # only programs that stream pay for importing it
 
-        return EventStream(response, self._event_parser(), self._info(response), self.report)
+        return EventStream(
+            response,
+            self._event_parser(),
+            self._info(response),
+            self.report,
+            self.operation.requires_done,
+        )
 
     def async_event_stream(self, response: httpx.Response) -> AsyncEventStream[E]:
         from .sse import AsyncEventStream
 
-        return AsyncEventStream(response, self._event_parser(), self._info(response), self.report)
+        return AsyncEventStream(
+            response,
+            self._event_parser(),
+            self._info(response),
+            self.report,
+            self.operation.requires_done,
+        )
 
     @staticmethod
     def download(response: httpx.Response) -> DownloadResponse:
@@ -273,19 +299,23 @@ class PreparedCall(Generic[R, E]):
         self.report(error)
         return error
 
-    def _event_parser(self) -> Callable[[Any], E]:
-        """Turns an event's JSON into the operation's event model (``data`` holds the JSON)."""
+    def _event_parser(self) -> Callable[[Any, ServerSentEvent], E]:
+        """Turns an event into the operation's event model: ``data`` takes the event's JSON,
+        and ``event`` and ``id``, where the model has them, the event's name and id."""
         from . import serde
 
         events = self.operation.model(self.operation.events)
         if events is None:
-            return lambda data: data
-        (data_field, *others) = attrs.fields(events)
-        if not others:  # the usual event model: just its data, read without a wrapping dict
-            read_data = serde.reader(data_field.type)
-            return lambda data: events(data=read_data(data))
+            return lambda data, _: data
+        fields = attrs.fields(events)
+        if [field.name for field in fields] == ["data"]:  # the usual event model: its data,
+            read_data = serde.reader(fields[0].type)  # read with no wrapping dict
+            return lambda data, _: events(data=read_data(data))
         read_event = serde.reader(events)
-        return lambda data: read_event({"data": data})
+        names = {field.name for field in fields} & {"event", "id"}
+        return lambda data, sse: read_event(
+            {"data": data, **{name: getattr(sse, name) for name in names if getattr(sse, name)}}
+        )
 
     def _info(self, response: httpx.Response) -> HTTPInfo:
         deprecation = response.headers.get(DEPRECATION_HEADER)
@@ -393,6 +423,13 @@ def _param_text(value: Any) -> str:
     return str(value)
 
 
+def _header_params(headers: Mapping[str, Any] | None) -> Mapping[str, str] | None:
+    """An operation's header parameters as texts; ``UNSET`` and ``None`` left out."""
+    if not headers:
+        return None
+    return {name: texts[0] for name, value in headers.items() if (texts := param_texts(value))}
+
+
 def _request_form(body: Mapping[str, Any] | None, extra_body: Mapping[str, Any] | None) -> Form:
     from ._multipart import Form  # only programs that upload pay for importing it
 
@@ -401,15 +438,17 @@ def _request_form(body: Mapping[str, Any] | None, extra_body: Mapping[str, Any] 
 
 def _request_json(
     operation: Operation[Any, Any],
-    body: Mapping[str, Any] | None,
+    body: Any,
     extra_body: Mapping[str, Any] | None,
 ) -> Any:
     if body is None:
         return dict(extra_body) if extra_body else None
     from . import serde
 
-    fields = {name: value for name, value in body.items() if value is not UNSET}
     model = operation.model(operation.body)
+    if not isinstance(body, Mapping):  # a body that is a list, or a model of a union
+        return serde.to_request_json(body, model) if model is not None else body
+    fields = {name: value for name, value in body.items() if value is not UNSET}
     json = serde.to_request_json(fields, model) if model is not None else fields
     return {**json, **extra_body} if extra_body else json
 

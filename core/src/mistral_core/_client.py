@@ -15,7 +15,7 @@ from . import _logging
 from ._config import SERVERS, ClientConfig, check_retry_config, check_timeout_ms
 from ._config import server_url as server_url_of
 from ._transport import HTTPClients
-from .auth import ApiKey, Auth, BearerAuth
+from .auth import ApiKey, Auth, BearerAuth, scheme_auth
 from .models import UNSET, Unset
 from .plugins import PLUGINS_GROUP, ResourceCatalog, installed
 from .retry import DEFAULT_RETRY_CONFIG, RetryConfig
@@ -55,6 +55,8 @@ class Mistral:
     :param plugins: hook implementations for this client only (see :mod:`mistral_core.hooks`).
     :param http_headers: headers sent with every call.
     :param auth: signs requests instead of the bearer ``api_key``.
+    :param admin_api_key: the admin key of the ``beta.admin`` endpoints (a key, or a
+        function returning one); defaults to ``MISTRAL_ADMIN_API_KEY``, then to ``api_key``.
     :param provider: a cloud serving the models, by name (``"azure"``, ``"gcp"``: the
         ``mistral.providers`` entry points) or as a :class:`~mistral_core.providers.Provider`;
         ``provider_options`` go to it (``project_id=...``, ``api_version=...``). It sets the
@@ -79,6 +81,7 @@ class Mistral:
         plugins: Iterable[object] = (),
         http_headers: Mapping[str, str] | None = None,
         auth: Auth | None = None,
+        admin_api_key: ApiKey | None = None,
         provider: str | Provider | None = None,
         **provider_options: Any,
     ) -> None:
@@ -99,6 +102,8 @@ class Mistral:
         if auth is None:
             auth = self._provider.auth() if self._provider is not None else BearerAuth(api_key)
         self._auth: Auth = auth
+        self._admin_api_key = admin_api_key
+        self._scheme_auths: dict[str, Auth] = {}
         self._http = HTTPClients(client, async_client)
         self._hooks = _plugin_manager(plugins)
         self._catalog = ResourceCatalog(self._hooks, self._provider)
@@ -140,11 +145,22 @@ class Mistral:
         copy = object.__new__(Mistral)
         copy._config = attrs.evolve(self._config, **changes)
         copy._auth = self._auth
+        copy._admin_api_key = self._admin_api_key
+        copy._scheme_auths = self._scheme_auths
         copy._http = self._http
         copy._hooks = self._hooks
         copy._catalog = self._catalog
         copy._provider = self._provider
         return copy
+
+    def _auth_for(self, scheme: str) -> Auth:
+        """What signs an operation whose ``auth`` is ``scheme`` (empty: the client's own)."""
+        if not scheme:
+            return self._auth
+        auth = self._scheme_auths.get(scheme)
+        if auth is None:
+            auth = self._scheme_auths[scheme] = scheme_auth(self._auth, scheme, self._admin_api_key)
+        return auth
 
     def close(self) -> None:
         """Close the HTTP clients this client created (sync and async)."""
@@ -175,9 +191,12 @@ class Mistral:
         return resource
 
     def _mount(self, path: str) -> Any:
+        """The resource group at ``path``, or a namespace when only groups below it exist."""
         resource_class = self._catalog.resolve(path)
         if resource_class is not None:
-            return resource_class(self)
+            resource = resource_class(self)
+            resource._path = path  # so that it mounts the groups below it (``.documents``)
+            return resource
         if self._catalog.has_children(path):
             return ResourceNamespace(self, path)
         raise self._catalog.missing(path)
@@ -194,11 +213,7 @@ class ResourceNamespace:
         self._path = path
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        resource = self._client._mount(f"{self._path}.{name}")
-        self.__dict__[name] = resource
-        return resource
+        return mount_below(self, name)
 
     def __repr__(self) -> str:
         return f"<resource namespace client.{self._path}>"
@@ -224,3 +239,12 @@ def _plugin_manager(plugins: Iterable[object]) -> pluggy.PluginManager | None:
     from .hooks import make_plugin_manager
 
     return make_plugin_manager(plugins)
+
+
+def mount_below(parent: Any, name: str) -> Any:
+    """Mount the group ``name`` below ``parent`` (a namespace or a group), once."""
+    if name.startswith("_"):
+        raise AttributeError(name)
+    resource = parent._client._mount(f"{parent._path}.{name}")
+    parent.__dict__[name] = resource
+    return resource

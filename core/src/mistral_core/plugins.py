@@ -57,9 +57,18 @@ KNOWN_DISTRIBUTIONS: Mapping[str, str] = {
     "audio": "mistral-plugin-audio",
     "workflows": "mistral-plugin-workflows",
     "events": "mistral-plugin-workflows",
-    "beta": "mistral-plugin-conversations",
+    "beta.agents": "mistral-plugin-agents",
+    "beta.conversations": "mistral-plugin-conversations",
+    "beta.libraries": "mistral-plugin-libraries",
+    "beta.connectors": "mistral-plugin-connectors",
+    "beta.observability": "mistral-plugin-observability",
+    "beta.prompts": "mistral-plugin-prompts",
+    "beta.skills": "mistral-plugin-skills",
+    "beta.rag": "mistral-plugin-rag",
+    "beta.users": "mistral-plugin-admin",
+    "beta.admin": "mistral-plugin-admin",
 }
-"""Which distribution provides a top-level resource group, for the 'pip install' hint."""
+"""Which distribution provides the groups at and below a path, for the 'pip install' hint."""
 
 
 class MissingResourceError(AttributeError):
@@ -169,6 +178,11 @@ class ResourceCatalog:
         entry_point = installed(RESOURCES_GROUP).get(path)
         return entry_point.load() if entry_point is not None else None
 
+    def knows(self, path: str) -> bool:
+        """Whether a group is declared at ``path`` or below it (nothing is imported)."""
+        names = [*self._plugin_resources(), *installed(RESOURCES_GROUP)]
+        return path in names or self.has_children(path)
+
     def has_children(self, path: str) -> bool:
         """Whether some group is mounted below ``path`` (``beta`` for ``beta.agents``)."""
         prefix = path + "."
@@ -182,7 +196,22 @@ class ResourceCatalog:
         if provider is not None and provider.groups is not None and top not in provider.groups:
             served = ", ".join(sorted(provider.groups))
             return MissingResourceError(f"{provider.name} serves only {served}, not {path}")
-        distribution = KNOWN_DISTRIBUTIONS.get(top)
+        distribution = next(
+            (
+                KNOWN_DISTRIBUTIONS[prefix]
+                for prefix in _prefixes(path)
+                if prefix in KNOWN_DISTRIBUTIONS
+            ),
+            None,
+        )
+        below = sorted(
+            {d for name, d in KNOWN_DISTRIBUTIONS.items() if name.startswith(path + ".")}
+        )
+        if distribution is None and below:
+            return MissingResourceError(
+                f"the groups of client.{path} come from the packages {', '.join(below)}: "
+                f"pip install {below[0]}"
+            )
         if distribution is None:
             return MissingResourceError(f"no resource group {path!r} is installed")
         return MissingResourceError(
@@ -197,3 +226,10 @@ class ResourceCatalog:
                 merged.update(provided or {})
             self._from_plugins = merged
         return self._from_plugins
+
+
+def _prefixes(path: str) -> Iterator[str]:
+    """``a.b.c``, ``a.b``, ``a``: the longest first."""
+    parts = path.split(".")
+    for end in range(len(parts), 0, -1):
+        yield ".".join(parts[:end])

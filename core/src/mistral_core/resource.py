@@ -2,8 +2,8 @@
 
 A plugin's resource class derives from :class:`Resource`, describes each endpoint once as
 an :class:`~mistral_core.Operation`, and implements each method in one line with
-:meth:`Resource._call` (or ``_call_async``, ``_stream``, ``_stream_async``, ``_download``,
-``_download_async``), which check the arguments, send, retry and parse; :func:`operation`
+:meth:`Resource._call` (or ``_call_async``, ``_call_pages``, ``_stream``, ``_download``
+and their ``_async`` forms), which check the arguments, send, retry and parse; :func:`operation`
 records on each method which endpoint it calls. See ``docs/plugins.md``.
 """
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import httpx
 
     from ._client import Mistral
+    from .auth import Auth
+    from .pagination import AsyncPage, Page, Pagination
     from .sse import AsyncEventStream, EventStream
 
 __all__ = ["CallOptions", "Operation", "Resource", "body_fields", "operation"]
@@ -47,66 +49,130 @@ class Resource:
 
     Every way of calling takes ``path`` (values of the ``{name}`` placeholders of the
     operation's path, percent-escaped; a missing or empty one raises ``ValueError``
-    before anything is sent) and ``query`` (the query parameters: ``UNSET`` and ``None``
-    left out, lists repeated, merged under the ``extra_query`` option). An operation with
+    before anything is sent), ``query`` (the query parameters: ``UNSET`` and ``None``
+    left out, lists repeated, merged under the ``extra_query`` option) and ``headers``
+    (the operation's header parameters, under the per-call headers). The body is a
+    mapping of its fields, or, for an operation whose body is a list or a union, the body
+    itself. An operation with
     ``body_media="multipart/form-data"`` sends its body as a form whose files stream as
     they are read and are rewound for every attempt; a file that cannot seek (a pipe)
     can be sent only once, so that call is not retried.
     """
 
+    _path = ""
+    """Where the client mounted the group (``beta.libraries``); set by the client."""
+
     def __init__(self, client: Mistral) -> None:
         self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        """A group below this one (``client.beta.libraries.documents``), on first access."""
+        from ._client import mount_below
+
+        if name.startswith("_") or not self._client._catalog.knows(f"{self._path}.{name}"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return mount_below(self, name)
 
     def _call(
         self,
         operation: Operation[R, Any],
-        body: Mapping[str, Any] | None,
+        body: Any,
         options: CallOptions,
         *,
         path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
     ) -> R:
         """Send a call and return its parsed JSON response."""
-        call = PreparedCall(self._client, operation, body, options, path=path, query=query)
+        call = PreparedCall(
+            self._client, operation, body, options, path=path, query=query, headers=headers
+        )
         return call.result(self._send(call))
 
     async def _call_async(
         self,
         operation: Operation[R, Any],
-        body: Mapping[str, Any] | None,
+        body: Any,
         options: CallOptions,
         *,
         path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
     ) -> R:
         """Send a call and return its parsed JSON response, without blocking the loop."""
-        call = PreparedCall(self._client, operation, body, options, path=path, query=query)
+        call = PreparedCall(
+            self._client, operation, body, options, path=path, query=query, headers=headers
+        )
         return call.result(await self._send_async(call))
+
+    def _call_pages(
+        self,
+        operation: Operation[R, Any],
+        body: Any,
+        options: CallOptions,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
+    ) -> Page[R, Any]:
+        """Fetch the first page of a list; the page fetches the next ones when iterated."""
+        from .pagination import Page
+
+        def fetch(page_query: Mapping[str, Any]) -> R:
+            return self._call(
+                operation, body, options, path=path, query=page_query, headers=headers
+            )
+
+        pagination, first_query = _pagination(operation), query or {}
+        return Page(fetch(first_query), first_query, pagination, fetch)
+
+    async def _call_pages_async(
+        self,
+        operation: Operation[R, Any],
+        body: Any,
+        options: CallOptions,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
+    ) -> AsyncPage[R, Any]:
+        """Fetch the first page of a list without blocking the loop (``async for`` the rest)."""
+        from .pagination import AsyncPage
+
+        async def fetch(page_query: Mapping[str, Any]) -> R:
+            return await self._call_async(
+                operation, body, options, path=path, query=page_query, headers=headers
+            )
+
+        pagination, first_query = _pagination(operation), query or {}
+        return AsyncPage(await fetch(first_query), first_query, pagination, fetch)
 
     def _stream(
         self,
         operation: Operation[Any, E],
-        body: Mapping[str, Any] | None,
+        body: Any,
         options: CallOptions,
         *,
         path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
     ) -> EventStream[E]:
         """Open a server-sent event stream; retried only until the stream starts."""
-        call = self._prepare_stream(operation, body, options, path, query)
+        call = self._prepare_stream(operation, body, options, path, query, headers)
         return call.event_stream(self._send(call))
 
     async def _stream_async(
         self,
         operation: Operation[Any, E],
-        body: Mapping[str, Any] | None,
+        body: Any,
         options: CallOptions,
         *,
         path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
     ) -> AsyncEventStream[E]:
         """Open a server-sent event stream without blocking the loop."""
-        call = self._prepare_stream(operation, body, options, path, query)
+        call = self._prepare_stream(operation, body, options, path, query, headers)
         return call.async_event_stream(await self._send_async(call))
 
     def _download(
@@ -116,13 +182,14 @@ class Resource:
         *,
         path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
     ) -> DownloadResponse:
         """Start a download: the response comes back unread, to be read in chunks.
 
         Retried only until the response starts; an error status raises the typed error.
         Use it in a ``with`` block, or ``close()`` it, to release the connection.
         """
-        call = self._prepare_download(operation, options, path, query)
+        call = self._prepare_download(operation, options, path, query, headers)
         return call.download(self._send(call))
 
     async def _download_async(
@@ -132,18 +199,20 @@ class Resource:
         *,
         path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
     ) -> DownloadResponse:
         """Start a download without blocking the loop (``async with``, ``aiter_bytes()``)."""
-        call = self._prepare_download(operation, options, path, query)
+        call = self._prepare_download(operation, options, path, query, headers)
         return call.download(await self._send_async(call))
 
     def _prepare_stream(
         self,
         operation: Operation[Any, E],
-        body: Mapping[str, Any] | None,
+        body: Any,
         options: CallOptions,
         path: Mapping[str, Any] | None,
         query: Mapping[str, Any] | None,
+        headers: Mapping[str, Any] | None,
     ) -> PreparedCall[Any, E]:
         return PreparedCall(
             self._client,
@@ -154,6 +223,7 @@ class Resource:
             accept=EVENT_STREAM,
             path=path,
             query=query,
+            headers=headers,
         )
 
     def _prepare_download(
@@ -162,6 +232,7 @@ class Resource:
         options: CallOptions,
         path: Mapping[str, Any] | None,
         query: Mapping[str, Any] | None,
+        headers: Mapping[str, Any] | None,
     ) -> PreparedCall[Any, Any]:
         return PreparedCall(
             self._client,
@@ -172,13 +243,14 @@ class Resource:
             accept=ANY_MEDIA,
             path=path,
             query=query,
+            headers=headers,
         )
 
     def _send(self, call: PreparedCall[Any, Any]) -> httpx.Response:
         http = self._client._http.sync()
         plan = call.attempts(http.build_request).plan()
         try:
-            return run_sync(plan, http, self._client._auth, stream=call.stream)
+            return run_sync(plan, http, self._auth_of(call), stream=call.stream)
         finally:
             call.close()
 
@@ -186,12 +258,21 @@ class Resource:
         http = await self._client._http.async_()
         plan = call.attempts(http.build_request).plan()
         try:
-            return await run_async(plan, http, self._client._auth, stream=call.stream)
+            return await run_async(plan, http, self._auth_of(call), stream=call.stream)
         finally:
             call.close()
 
+    def _auth_of(self, call: PreparedCall[Any, Any]) -> Auth:
+        return self._client._auth_for(call.operation.auth)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
+
+
+def _pagination(operation: Operation[Any, Any]) -> Pagination:
+    if operation.pages is None:
+        raise TypeError(f"{operation.id} is not a list that comes in pages")
+    return operation.pages
 
 
 def body_fields(arguments: Mapping[str, Any]) -> dict[str, Any]:

@@ -426,12 +426,15 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
     def factory(union: Any) -> StructureHook:
         members = [m for m in typing.get_args(union) if m is not Unset and m is not type(None)]
         nullable = type(None) in typing.get_args(union)
-        candidates = _tagged_last([(_accepts(m), _when_needed(conv, m), m) for m in members])
+        candidates = _tagged_last(
+            _enums_merged([(_accepts(m), _when_needed(conv, m), m) for m in members])
+        )
         if not strict and len(members) == 1:  # X | Unset, X | None: X's own hook suffices
             return _or_none(candidates[0][1], members[0]) if nullable else candidates[0][1]
         if not strict and all(hook is _passthrough for _, hook, _ in candidates):
             return _passthrough  # lenient primitives (str | int, ...) are taken as they are
         names = " | ".join([*(_type_name(m) for m in members), *(["None"] if nullable else [])])
+        candidates = _best_fit_first(candidates)
         only_member = _only_member_by_json_type(candidates)
         as_is = frozenset(kind for kind, (hook, _) in only_member.items() if hook is _passthrough)
 
@@ -460,6 +463,68 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
 
 
 Candidate = tuple[Callable[[Any], bool], StructureHook, Any]
+
+
+def _best_fit_first(candidates: list[Candidate]) -> list[Candidate]:
+    """Several models in one union without a tag: an object goes to the one that knows most
+    of its keys.
+
+    Reading ignores unknown keys, so the first model whose required fields an object has
+    would take it, even one that knows none of its other keys (a filter group of only
+    optional fields would swallow every filter condition). The models are tried by how
+    many of the object's keys each knows, most first; a tie keeps their order.
+    """
+    models = [c for c in candidates if attrs.has(c[2])]
+    if len(models) < 2:
+        return candidates
+    keys = [
+        frozenset(a.metadata.get(JSON_NAME, a.name) for a in attrs.fields(c[2])) for c in models
+    ]
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"expected an object, got {type(value).__name__} {value!r:.60}")
+        ranked = sorted(range(len(models)), key=lambda i: -len(keys[i].intersection(value)))
+        error: Exception | None = None
+        for index in ranked:
+            accepts, hook, model = models[index]
+            if accepts(value):
+                try:
+                    return hook(value, model)
+                except Exception as exc:  # the next model may fit
+                    error = error or exc
+        raise error or TypeError(f"no model of the union takes {value!r:.60}")
+
+    objects: Candidate = (lambda value: isinstance(value, Mapping), structure, models[0][2])
+    instances = [(lambda v, m=c[2]: isinstance(v, m), c[1], c[2]) for c in models]
+    first = candidates.index(models[0])
+    rest = [c for c in candidates if c not in models]
+    return [*rest[:first], *instances, objects, *rest[first:]]
+
+
+def _enums_merged(candidates: list[Candidate]) -> list[Candidate]:
+    """Several open enums in one union (``A | B | str``) read a value as one turn.
+
+    Each open enum takes any string (an unknown one stays a string): tried in turn, the
+    first would keep the values of the others as plain strings. Together, a value
+    becomes the member of the first enum that knows it.
+    """
+    enums = [c for c in candidates if _is_open_enum(c[2])]
+    if len(enums) < 2:
+        return candidates
+    members: dict[Any, OpenEnum] = {}
+    for _, _, enum_type in reversed(enums):
+        members.update(enum_type._value2member_map_)
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, str):
+            raise TypeError(f"expected a string, got {type(value).__name__} {value!r:.60}")
+        return members.get(value, value)
+
+    merged: Candidate = (enums[0][0], structure, enums[0][2])
+    first = candidates.index(enums[0])
+    rest = [c for c in candidates if c not in enums]
+    return [*rest[:first], merged, *rest[first:]]
 
 
 def _tagged_last(candidates: list[Candidate]) -> list[Candidate]:

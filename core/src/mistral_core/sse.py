@@ -5,6 +5,11 @@ it with :class:`SSEDecoder` (the WHATWG rules), and give one parsed item per eve
 stop at ``data: [DONE]``, raise :class:`~mistral_core.errors.StreamError` for an error
 event, and release the connection when the stream ends, fails, is closed, is left as a
 context manager, or when a ``for`` loop over it is left early.
+
+``data: [DONE]`` ends a stream. Completions always send it (their operation
+``requires_done``): there, a stream that ends without it was cut short. Other streams
+(conversations, workflow events) end with their response; ``last_event_id`` says where
+to resume one that was cut.
 """
 
 from __future__ import annotations
@@ -31,8 +36,8 @@ from .models import HTTPInfo
 __all__ = ["AsyncEventStream", "EventStream", "SSEDecoder", "ServerSentEvent"]
 
 T = TypeVar("T")
-Parse = Callable[[Any], T]
-"""Turns the JSON of one event's data into the item the stream yields."""
+Parse = Callable[[Any, ServerSentEvent], T]
+"""Turns the JSON of one event's data (and the event, for its name and id) into an item."""
 
 DONE = "[DONE]"
 
@@ -48,12 +53,15 @@ class _StreamBase(Generic[T]):
         parse: Parse[T],
         info: HTTPInfo,
         on_error: Callable[[MistralError], None] = _ignore,
+        requires_done: bool = False,
     ) -> None:
         self.response = response
         self.http = info
         """The HTTP exchange that opened the stream (status, headers, request id)."""
         self._parse = parse
         self._on_error = on_error
+        self._requires_done = requires_done
+        self._last_event_id: str | None = None
         self._decoder = SSEDecoder()
         self._closed = False
         self._finished = False
@@ -71,13 +79,17 @@ class _StreamBase(Generic[T]):
                 f"expected an event stream, got a {content_type} response", self.http
             )
 
+    @property
+    def last_event_id(self) -> str | None:
+        """The ``id`` of the last event given to you: pass it back to resume the stream."""
+        return self._last_event_id
+
     def _check_complete(self) -> None:
-        """The API ends every stream with ``[DONE]``: a stream without it was cut short."""
-        if self._finished:
-            return
+        """A stream cut mid-event, or one without its end marker, was cut short: say so."""
         if self._decoder.has_pending:
             raise APIConnectionError("the stream ended in the middle of an event")
-        raise APIConnectionError("the stream ended without [DONE]: it was cut short")
+        if self._requires_done and not self._finished:
+            raise APIConnectionError("the stream ended without [DONE]: it was cut short")
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
@@ -117,11 +129,12 @@ class _StreamBase(Generic[T]):
             if type(payload) is dict and payload.get("object") == "error":
                 raise StreamError(server_message(payload, "error event"), self.response, payload)
             try:
-                item = parse(payload)
+                item = parse(payload, event)
             except Exception as exc:
                 raise ResponseValidationError(
                     f"stream event does not match the expected schema: {exc}", self.http
                 ) from None
+            self._last_event_id = event.id
             yield item
 
 

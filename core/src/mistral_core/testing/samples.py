@@ -5,6 +5,7 @@
 member of a union, the first value of an enum, the first variant of a tagged union).
 A non-zero ``seed`` changes every free string (``"sample-7"`` instead of ``"sample"``), so
 that ids differ from one seed to another; the default, 0, gives the plain samples.
+A model that contains itself (a tree of spans) is sampled one level deep.
 """
 
 from __future__ import annotations
@@ -21,17 +22,29 @@ from mistral_core.models import Tagged, UnknownVariant, Unset
 _PRIMITIVES: dict[Any, Any] = {str: "sample", int: 1, float: 0.5, bool: True, Any: "sample"}
 
 
-def sample_json(cls: type, *, full: bool = False, seed: int = 0) -> Any:
+def sample_json(
+    cls: type, *, full: bool = False, seed: int = 0, _outer: tuple[type, ...] = ()
+) -> Any:
     """The JSON object of a valid ``cls``."""
+    attrs.resolve_types(cls)
+    full = full and cls not in _outer  # inside itself: the required fields only
     return {
-        a.metadata.get(serde.JSON_NAME, a.name): sample_value(a.type, full=full, seed=seed)
+        a.metadata.get(serde.JSON_NAME, a.name): sample_value(
+            a.type, full=full, seed=seed, _outer=(*_outer, cls)
+        )
         for a in attrs.fields(cls)
         if full or a.default is attrs.NOTHING or _is_literal(a.type)
     }
 
 
-def sample_value(kind: Any, *, full: bool = False, seed: int = 0) -> Any:
+def sample_value(
+    kind: Any, *, full: bool = False, seed: int = 0, _outer: tuple[type, ...] = ()
+) -> Any:
     """A JSON value of type ``kind``, as the models of ``mistral_core.models`` spell types."""
+    return _sample(kind, full, seed, _outer)
+
+
+def _sample(kind: Any, full: bool, seed: int, outer: tuple[type, ...]) -> Any:
     origin = typing.get_origin(kind)
     arguments = typing.get_args(kind)
     if kind in _PRIMITIVES:
@@ -45,21 +58,28 @@ def sample_value(kind: Any, *, full: bool = False, seed: int = 0) -> Any:
         tagged = next(m for m in kind.__metadata__ if isinstance(m, Tagged))
         variant = next(v for v in typing.get_args(arguments[0]) if v is not UnknownVariant)
         return {
-            **sample_json(variant, full=full, seed=seed),
+            **sample_json(variant, full=full, seed=seed, _outer=outer),
             tagged.tag: _tag_of(variant, tagged.tag),
         }
     if origin in (typing.Union, type(int | str)):
         members = [m for m in arguments if m not in (type(None), Unset)]
-        return sample_value(members[0], full=full, seed=seed) if members else None
+        return _sample(members[0], full, seed, outer) if members else None
     if origin is list:
-        return [sample_value(arguments[0], full=full, seed=seed)] if arguments else []
+        if not arguments or (outer and _contains(arguments[0], outer[-1])):
+            return []  # a tree ends here
+        return [_sample(arguments[0], full, seed, outer)]
     if origin is dict:
-        return {"key": sample_value(arguments[1], full=full, seed=seed)} if arguments else {}
+        return {"key": _sample(arguments[1], full, seed, outer)} if arguments else {}
     if attrs.has(kind):
-        return sample_json(kind, full=full, seed=seed)
+        return sample_json(kind, full=full, seed=seed, _outer=outer)
     if kind is type(None):
         return None
     raise TypeError(f"no sample for {kind!r}")
+
+
+def _contains(kind: Any, cls: type) -> bool:
+    """Whether ``kind`` is ``cls`` or a union with it."""
+    return kind is cls or cls in typing.get_args(kind)
 
 
 def _is_literal(kind: Any) -> bool:

@@ -14,10 +14,12 @@ entry points, each method's ``.operation``). A JSON answer is the full sample of
 operation's response model (:mod:`mistral_core.testing.samples`, deterministic for a
 seed), with a few echoes of the request: the ``model`` asked for, the id in the path, the
 name and size of an uploaded file, and a short fixed sentence as a completion's content.
-``"stream": true`` gets server-sent events (the sentence word by word, then
-``data: [DONE]``), a ``.../content`` download gets bytes. Without an
-``Authorization: Bearer ...`` header the answer is 401, as from the real API; an unknown
-route is 404; every answer has an ``x-request-id`` header.
+A call that asks for events (``"stream": true``, or ``accept: text/event-stream``) gets
+server-sent events (a completion's sentence word by word, then ``data: [DONE]``; two
+sample events of other streams), a download (``accept: */*``) gets bytes, and a page of a
+list asked for with a cursor is its last page. Without an ``Authorization: Bearer ...``
+(or ``x-api-key``) header the answer is 401, as from the real API; an unknown route is
+404; every answer has an ``x-request-id`` header.
 """
 
 from __future__ import annotations
@@ -34,13 +36,14 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import attrs
 
+from mistral_core import serde
 from mistral_core._call import Operation
 from mistral_core.plugins import RESOURCES_GROUP, installed
 from mistral_core.testing.samples import sample_json, sample_value
@@ -61,14 +64,22 @@ class Route:
     operation: Operation[Any, Any]
     pattern: re.Pattern[str]
     params: tuple[str, ...]
+    empty: bool = False
+    """Whether the API answers without a body (204): the method returns ``None``."""
 
     @classmethod
-    def of(cls, operation: Operation[Any, Any]) -> Route:
+    def of(cls, operation: Operation[Any, Any], empty: bool = False) -> Route:
         parts = _PARAM.split(operation.path)
         regex = "".join(
             re.escape(part) if index % 2 == 0 else "([^/]+)" for index, part in enumerate(parts)
         )
-        return cls(operation, re.compile(regex), tuple(parts[1::2]))
+        return cls(operation, re.compile(regex), tuple(parts[1::2]), empty)
+
+    @property
+    def streams_only(self) -> bool:
+        """An operation that only streams (``#stream`` in the spec) shares its path with
+        the one that answers JSON: the ``accept`` header tells them apart."""
+        return bool(self.operation.events) and not self.operation.returns
 
     def match(self, path: str) -> dict[str, str] | None:
         found = self.pattern.fullmatch(path)
@@ -81,13 +92,14 @@ class Route:
 
 def routes() -> list[Route]:
     """A route for every operation of every installed resource plugin, literal paths first."""
-    seen: dict[tuple[str, str], Operation[Any, Any]] = {}
+    seen: dict[str, Route] = {}
     for entry_point in installed(RESOURCES_GROUP).values():
         for _, member in inspect.getmembers(entry_point.load(), callable):
             operation = getattr(member, "operation", None)
-            if isinstance(operation, Operation):
-                seen.setdefault((operation.method.upper(), operation.path), operation)
-    found = [Route.of(operation) for operation in seen.values()]
+            if isinstance(operation, Operation) and operation.id not in seen:
+                returns = getattr(member, "__annotations__", {}).get("return")
+                seen[operation.id] = Route.of(operation, empty=returns in ("None", None))
+    found = list(seen.values())
     return sorted(found, key=lambda route: (len(route.params), route.operation.path))
 
 
@@ -98,17 +110,22 @@ class _App:
     delay: float
     quiet: bool
 
-    def find(self, method: str, path: str) -> tuple[Route, dict[str, str]] | list[str]:
+    def find(
+        self, method: str, path: str, streaming: bool
+    ) -> tuple[Route, dict[str, str]] | list[str]:
         """The route and its path values, or the methods the path allows (maybe none)."""
         allowed = []
+        found: list[tuple[Route, dict[str, str]]] = []
         for route in self.routes:
             values = route.match(path)
             if values is None:
                 continue
             if route.operation.method.upper() == method:
-                return route, values
+                found.append((route, values))
             allowed.append(route.operation.method.upper())
-        return allowed
+        if not found:
+            return allowed
+        return next((f for f in found if f[0].streams_only == streaming), found[0])
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -144,11 +161,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.request_id = uuid.uuid4().hex
         path = urlsplit(self.path).path
         authorization = self.headers.get("authorization", "")
-        if not (authorization.startswith("Bearer ") and authorization[7:].strip()):
+        signed = authorization.startswith("Bearer ") and authorization[7:].strip()
+        if not (signed or self.headers.get("x-api-key", "").strip()):
             self._drain()
             self._json(401, {"message": "Unauthorized", "request_id": self.request_id})
             return
-        found = self.app.find(self.command, path)
+        accept = self.headers.get("accept", "")
+        found = self.app.find(self.command, path, "text/event-stream" in accept)
         if isinstance(found, list):
             self._drain()
             if found:
@@ -166,20 +185,26 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             upload = self._read_upload()
         else:
             request = self._read_json()
+        asks_events = "text/event-stream" in accept or (
+            isinstance(request, dict) and request.get("stream") is True
+        )
         if (
             operation.events
-            and isinstance(request, dict)
-            and request.get("stream") is True
-            and self._stream(operation, request)
+            and asks_events
+            and self._stream(operation, request if isinstance(request, dict) else {})
         ):
             return
+        if route.empty:
+            self._send(204, b"", "application/json")
+            return
         if not operation.returns:
-            if operation.method.upper() == "GET" and operation.path.endswith("/content"):
+            if accept == "*/*":  # what a download asks for
                 self._download(values)
             else:
                 self._json(200, {})
             return
-        self._json(200, self._answer(operation, request, values, upload))
+        answer = self._answer(operation, request, values, upload)
+        self._json(200, paged(operation, answer, parse_qs(urlsplit(self.path).query)))
 
     def _answer(
         self,
@@ -243,7 +268,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             chunks = list(_completion_chunks(sample, request))
             done = True
         else:
-            chunks = [sample]
+            chunks = [sample, sample]
+        fields = attrs.fields_dict(events)
+        name = sample_json(events, full=True, seed=seed).get("event") if "event" in fields else None
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("cache-control", "no-cache")
@@ -251,7 +278,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("connection", "close")
         self.end_headers()
         self.close_connection = True
-        lines = [f"data: {_dumps(chunk).decode()}\n\n".encode() for chunk in chunks]
+        lines = [
+            (
+                (f"event: {name}\n" if isinstance(name, str) else "")
+                + (f"id: {index}\n" if "id" in fields else "")
+                + f"data: {_dumps(chunk).decode()}\n\n"
+            ).encode()
+            for index, chunk in enumerate(chunks, 1)
+        ]
         if done:
             lines.append(b"data: [DONE]\n\n")
         try:
@@ -397,6 +431,24 @@ class _FormScanner:
 
     def _keep(self, count: int) -> None:
         self._drop(max(0, len(self.buffer) - count))
+
+
+def paged(operation: Operation[Any, Any], answer: Any, query: Mapping[str, Any]) -> Any:
+    """``answer`` as one of two pages of a list: a page asked for with a cursor (or a
+    non-zero offset) is the last one, so that iterating the list ends."""
+    pages = operation.pages
+    if pages is None or not isinstance(answer, dict):
+        return answer
+    fields = attrs.fields_dict(operation.model(operation.returns))
+
+    def key(name: str) -> str:
+        return str(fields[name].metadata.get(serde.JSON_NAME, name))
+
+    if pages.cursor and query.get(pages.cursor):
+        answer[key(pages.next_cursor)] = None
+    elif pages.offset and query.get(pages.offset) not in (None, "0", ["0"]):
+        answer[key(pages.items)] = []
+    return answer
 
 
 def _dumps(value: Any) -> bytes:

@@ -28,6 +28,7 @@ COMPLETE: Operation[FIMCompletionResponse, CompletionEvent] = Operation(
     body="FIMCompletionRequest",
     returns="FIMCompletionResponse",
     events="CompletionEvent",
+    requires_done=True,
 )
 """Fim Completion (``POST /v1/fim/completions``)."""
 

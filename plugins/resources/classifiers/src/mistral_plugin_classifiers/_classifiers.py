@@ -109,8 +109,11 @@ class Classifiers(Resource):
     def moderate_chat(
         self,
         *,
-        inputs: Sequence[ChatModerationRequestInput | Mapping[str, Any]]
-        | Sequence[Sequence[ChatModerationRequestInput | Mapping[str, Any]]],
+        inputs: Sequence[
+            ChatModerationRequestInput
+            | Mapping[str, Any]
+            | Sequence[ChatModerationRequestInput | Mapping[str, Any]]
+        ],
         model: str,
         **options: Unpack[CallOptions],
     ) -> ModerationResponse:
@@ -125,8 +128,11 @@ class Classifiers(Resource):
     async def moderate_chat_async(
         self,
         *,
-        inputs: Sequence[ChatModerationRequestInput | Mapping[str, Any]]
-        | Sequence[Sequence[ChatModerationRequestInput | Mapping[str, Any]]],
+        inputs: Sequence[
+            ChatModerationRequestInput
+            | Mapping[str, Any]
+            | Sequence[ChatModerationRequestInput | Mapping[str, Any]]
+        ],
         model: str,
         **options: Unpack[CallOptions],
     ) -> ModerationResponse:

@@ -41,6 +41,7 @@ COMPLETE: Operation[ChatCompletionResponse, CompletionEvent] = Operation(
     body="AgentsCompletionRequest",
     returns="ChatCompletionResponse",
     events="CompletionEvent",
+    requires_done=True,
 )
 """Agents Completion (``POST /v1/agents/completions``)."""
 

@@ -160,7 +160,7 @@ class BatchJobs(Resource):
         requests: Sequence[BatchRequest | Mapping[str, Any]] | Unset | None = UNSET,
         model: str | Unset | None = UNSET,
         agent_id: str | Unset | None = UNSET,
-        metadata: dict[str, str] | Unset | None = UNSET,
+        metadata: Mapping[str, str] | Unset | None = UNSET,
         timeout_hours: int | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> BatchJob:
@@ -206,7 +206,7 @@ class BatchJobs(Resource):
         requests: Sequence[BatchRequest | Mapping[str, Any]] | Unset | None = UNSET,
         model: str | Unset | None = UNSET,
         agent_id: str | Unset | None = UNSET,
-        metadata: dict[str, str] | Unset | None = UNSET,
+        metadata: Mapping[str, str] | Unset | None = UNSET,
         timeout_hours: int | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> BatchJob:

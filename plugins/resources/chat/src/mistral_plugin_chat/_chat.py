@@ -41,6 +41,7 @@ COMPLETE: Operation[ChatCompletionResponse, CompletionEvent] = Operation(
     body="ChatCompletionRequest",
     returns="ChatCompletionResponse",
     events="CompletionEvent",
+    requires_done=True,
 )
 """Chat Completion (``POST /v1/chat/completions``)."""
 
