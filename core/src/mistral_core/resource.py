@@ -10,24 +10,35 @@ records on each method which endpoint it calls. See ``docs/plugins.md``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from ._call import ANY_MEDIA, EVENT_STREAM, CallOptions, DownloadResponse, Operation, PreparedCall
 from ._transport import run_async, run_sync
 
 if TYPE_CHECKING:
     import httpx
+    from typing_extensions import Unpack
 
     from ._client import Mistral
     from .auth import Auth
     from .pagination import AsyncPage, Page, Pagination
     from .sse import AsyncEventStream, EventStream
 
-__all__ = ["CallOptions", "Operation", "Resource", "body_fields", "operation"]
+__all__ = ["CallOptions", "Operation", "Resource", "Where", "body_fields", "operation"]
 
 R = TypeVar("R")
 E = TypeVar("E")
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Where(TypedDict, total=False):
+    """The parameters of a call besides its body: where and how it is sent."""
+
+    path: Mapping[str, Any] | None
+    """Values of the ``{name}`` placeholders of the operation's path."""
+    query: Mapping[str, Any] | None
+    headers: Mapping[str, Any] | None
+    """The operation's header parameters."""
 
 
 def operation(op: Operation[Any, Any]) -> Callable[[F], F]:
@@ -78,15 +89,10 @@ class Resource:
         operation: Operation[R, Any],
         body: Any,
         options: CallOptions,
-        *,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        headers: Mapping[str, Any] | None = None,
+        **where: Unpack[Where],
     ) -> R:
         """Send a call and return its parsed JSON response."""
-        call = PreparedCall(
-            self._client, operation, body, options, path=path, query=query, headers=headers
-        )
+        call = PreparedCall(self._client, operation, body, options, **where)
         return call.result(self._send(call))
 
     async def _call_async(
@@ -94,15 +100,10 @@ class Resource:
         operation: Operation[R, Any],
         body: Any,
         options: CallOptions,
-        *,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        headers: Mapping[str, Any] | None = None,
+        **where: Unpack[Where],
     ) -> R:
         """Send a call and return its parsed JSON response, without blocking the loop."""
-        call = PreparedCall(
-            self._client, operation, body, options, path=path, query=query, headers=headers
-        )
+        call = PreparedCall(self._client, operation, body, options, **where)
         return call.result(await self._send_async(call))
 
     def _call_pages(
@@ -110,20 +111,16 @@ class Resource:
         operation: Operation[R, Any],
         body: Any,
         options: CallOptions,
-        *,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        headers: Mapping[str, Any] | None = None,
+        **where: Unpack[Where],
     ) -> Page[R, Any]:
         """Fetch the first page of a list; the page fetches the next ones when iterated."""
         from .pagination import Page
 
         def fetch(page_query: Mapping[str, Any]) -> R:
-            return self._call(
-                operation, body, options, path=path, query=page_query, headers=headers
-            )
+            page: Where = {**where, "query": page_query}
+            return self._call(operation, body, options, **page)
 
-        pagination, first_query = _pagination(operation), query or {}
+        pagination, first_query = _pagination(operation), where.get("query") or {}
         return Page(fetch(first_query), first_query, pagination, fetch)
 
     async def _call_pages_async(
@@ -131,20 +128,16 @@ class Resource:
         operation: Operation[R, Any],
         body: Any,
         options: CallOptions,
-        *,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        headers: Mapping[str, Any] | None = None,
+        **where: Unpack[Where],
     ) -> AsyncPage[R, Any]:
         """Fetch the first page of a list without blocking the loop (``async for`` the rest)."""
         from .pagination import AsyncPage
 
         async def fetch(page_query: Mapping[str, Any]) -> R:
-            return await self._call_async(
-                operation, body, options, path=path, query=page_query, headers=headers
-            )
+            page: Where = {**where, "query": page_query}
+            return await self._call_async(operation, body, options, **page)
 
-        pagination, first_query = _pagination(operation), query or {}
+        pagination, first_query = _pagination(operation), where.get("query") or {}
         return AsyncPage(await fetch(first_query), first_query, pagination, fetch)
 
     def _stream(
@@ -152,13 +145,10 @@ class Resource:
         operation: Operation[Any, E],
         body: Any,
         options: CallOptions,
-        *,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        headers: Mapping[str, Any] | None = None,
+        **where: Unpack[Where],
     ) -> EventStream[E]:
         """Open a server-sent event stream; retried only until the stream starts."""
-        call = self._prepare_stream(operation, body, options, path, query, headers)
+        call = self._prepare_stream(operation, body, options, where)
         return call.event_stream(self._send(call))
 
     async def _stream_async(
@@ -166,43 +156,34 @@ class Resource:
         operation: Operation[Any, E],
         body: Any,
         options: CallOptions,
-        *,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        headers: Mapping[str, Any] | None = None,
+        **where: Unpack[Where],
     ) -> AsyncEventStream[E]:
         """Open a server-sent event stream without blocking the loop."""
-        call = self._prepare_stream(operation, body, options, path, query, headers)
+        call = self._prepare_stream(operation, body, options, where)
         return call.async_event_stream(await self._send_async(call))
 
     def _download(
         self,
         operation: Operation[Any, Any],
         options: CallOptions,
-        *,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        headers: Mapping[str, Any] | None = None,
+        **where: Unpack[Where],
     ) -> DownloadResponse:
         """Start a download: the response comes back unread, to be read in chunks.
 
         Retried only until the response starts; an error status raises the typed error.
         Use it in a ``with`` block, or ``close()`` it, to release the connection.
         """
-        call = self._prepare_download(operation, options, path, query, headers)
+        call = self._prepare_download(operation, options, where)
         return call.download(self._send(call))
 
     async def _download_async(
         self,
         operation: Operation[Any, Any],
         options: CallOptions,
-        *,
-        path: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-        headers: Mapping[str, Any] | None = None,
+        **where: Unpack[Where],
     ) -> DownloadResponse:
         """Start a download without blocking the loop (``async with``, ``aiter_bytes()``)."""
-        call = self._prepare_download(operation, options, path, query, headers)
+        call = self._prepare_download(operation, options, where)
         return call.download(await self._send_async(call))
 
     def _prepare_stream(
@@ -210,40 +191,20 @@ class Resource:
         operation: Operation[Any, E],
         body: Any,
         options: CallOptions,
-        path: Mapping[str, Any] | None,
-        query: Mapping[str, Any] | None,
-        headers: Mapping[str, Any] | None,
+        where: Where,
     ) -> PreparedCall[Any, E]:
         return PreparedCall(
-            self._client,
-            operation,
-            body,
-            options,
-            stream=True,
-            accept=EVENT_STREAM,
-            path=path,
-            query=query,
-            headers=headers,
+            self._client, operation, body, options, stream=True, accept=EVENT_STREAM, **where
         )
 
     def _prepare_download(
         self,
         operation: Operation[Any, Any],
         options: CallOptions,
-        path: Mapping[str, Any] | None,
-        query: Mapping[str, Any] | None,
-        headers: Mapping[str, Any] | None,
+        where: Where,
     ) -> PreparedCall[Any, Any]:
         return PreparedCall(
-            self._client,
-            operation,
-            None,
-            options,
-            stream=True,
-            accept=ANY_MEDIA,
-            path=path,
-            query=query,
-            headers=headers,
+            self._client, operation, None, options, stream=True, accept=ANY_MEDIA, **where
         )
 
     def _send(self, call: PreparedCall[Any, Any]) -> httpx.Response:
