@@ -186,3 +186,97 @@ def test_split_union_respects_brackets() -> None:
         "dict[str, D | None]",
         "None",
     ]
+
+
+def test_an_array_schema_is_a_list_wherever_it_is_named() -> None:
+    entry = {"type": "object", "properties": {"type": {"const": "a"}}}
+    defs = definitions(
+        Entry=entry,
+        Entries={"type": "array", "items": {"$ref": "#/components/schemas/Entry"}},
+        Inputs={"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Entries"}]},
+        First={"type": "object", "properties": {"e": {"$ref": "#/components/schemas/Entries"}}},
+        Second={"type": "object", "properties": {"i": {"$ref": "#/components/schemas/Inputs"}}},
+    )
+    assert fields(defs, "First") == {"e": ("list[Entry] | Unset", "UNSET")}
+    assert fields(defs, "Second") == {"i": ("str | list[Entry] | Unset", "UNSET")}
+
+
+def test_a_oneof_of_field_sets_is_one_model_with_each_field_optional() -> None:
+    defs = definitions(
+        Content={
+            "type": "object",
+            "properties": {"executable": {"type": "boolean"}},
+            "oneOf": [
+                {"properties": {"raw": {"type": "string"}}, "required": ["raw"]},
+                {"properties": {"text": {"type": "string"}}, "required": ["text"]},
+            ],
+        }
+    )
+    assert fields(defs, "Content") == {
+        "executable": ("bool | Unset", "UNSET"),
+        "raw": ("str | Unset", "UNSET"),
+        "text": ("str | Unset", "UNSET"),
+    }
+
+
+def test_unions_keep_str_after_their_enums_and_merge_their_lists() -> None:
+    defs = definitions(
+        A={"type": "string", "enum": ["a"]},
+        B={"type": "string", "enum": ["b"]},
+        Thing={
+            "type": "object",
+            "properties": {
+                "kind": {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/A"},
+                        {"$ref": "#/components/schemas/B"},
+                    ]
+                },
+                "kinds": {
+                    "anyOf": [
+                        {"type": "array", "items": {"$ref": "#/components/schemas/A"}},
+                        {"type": "array", "items": {"$ref": "#/components/schemas/B"}},
+                    ]
+                },
+            },
+            "required": ["kind", "kinds"],
+        },
+    )
+    assert fields(defs, "Thing") == {
+        "kind": ("A | B | str", None),
+        "kinds": ("list[A | B | str]", None),
+    }
+
+
+def test_duplicate_enum_values_and_ambiguous_member_names() -> None:
+    defs = definitions(Letter={"type": "string", "enum": ["O", "I", "x", "O"]})
+    letter = defs.named("Letter")
+    assert isinstance(letter, EnumDef)
+    assert letter.values == ["O", "I", "x"]
+    assert [enum_member(v) for v in letter.values] == ["O_", "I_", "X"]
+
+
+@pytest.mark.parametrize(
+    ("discriminator", "required", "optional"),
+    [
+        (False, [], True),
+        (True, [], False),
+        (False, ["type"], False),
+    ],
+)
+def test_a_tag_is_optional_without_a_discriminator_when_no_variant_requires_it(
+    discriminator: bool, required: list[str], optional: bool
+) -> None:
+    variant = {"type": "object", "properties": {"type": {"const": "v"}}, "required": required}
+    other = {"type": "object", "properties": {"type": {"const": "w"}}, "required": required}
+    union: dict[str, Any] = {
+        "anyOf": [{"$ref": "#/components/schemas/V"}, {"$ref": "#/components/schemas/W"}]
+    }
+    if discriminator:
+        union["discriminator"] = {"propertyName": "type"}
+    thing = {"type": "object", "properties": {"u": {"$ref": "#/components/schemas/U"}}}
+    defs = definitions(V=variant, W=other, U=union, Thing=thing)
+    assert fields(defs, "Thing") == {"u": ("U | Unset", "UNSET")}
+    defined = defs.defs["U"]
+    assert isinstance(defined, UnionDef)
+    assert (defined.tag, defined.optional_tag) == ("type", optional)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import attrs
 import pytest
 
-from mistral_core import UNSET, FieldError, Model, Tagged, UnknownVariant, Unset, serde
+from mistral_core import UNSET, FieldError, Model, OpenEnum, Tagged, UnknownVariant, Unset, serde
 
 
 @attrs.frozen(kw_only=True)
@@ -66,3 +66,79 @@ def test_unknown_variants_round_trip_and_strict_input_names_the_field() -> None:
     assert serde.converter.unstructure(owner) == {"pets": [raw]}
     with pytest.raises(FieldError, match=r"pets\[0\]\.lives: expected int, got str 'nine'"):
         serde.to_request_json({"pets": [{"kind": "cat", "lives": "nine"}]}, Owner)
+
+
+class Plan(OpenEnum):
+    FREE = "free"
+
+
+class Tier(OpenEnum):
+    GOLD = "gold"
+
+
+@pytest.mark.parametrize("conv", [serde.converter, serde.request_converter])
+def test_a_union_of_open_enums_reads_each_enum_s_values(conv: Any) -> None:
+    kind: Any = Plan | Tier | str
+    assert conv.structure("free", kind) is Plan.FREE
+    assert conv.structure("gold", kind) is Tier.GOLD
+    assert conv.structure("new", kind) == "new"
+    with pytest.raises(TypeError, match=r"expected Plan \| Tier \| str, got int 7"):
+        conv.structure(7, kind)
+
+
+@attrs.define(kw_only=True)
+class Group(Model):
+    AND: list[Group | Condition] | Unset = UNSET
+
+
+@attrs.define(kw_only=True)
+class Condition(Model):
+    field: str
+    value: Any = None
+
+
+def test_a_union_of_models_reads_an_object_as_the_one_that_knows_its_keys() -> None:
+    data = {"AND": [{"field": "a", "value": 1}, {"AND": []}, {"field": "b", "extra": True}]}
+    read = serde.read(data, Group)
+    assert [Condition(field="a", value=1), Group(AND=[]), Condition(field="b")] == read.AND
+    sent = serde.to_request_json({"AND": [Condition(field="a"), {"field": "b"}]}, Group)
+    assert sent == {"AND": [{"field": "a", "value": None}, {"field": "b", "value": None}]}
+
+
+@attrs.define(kw_only=True)
+class Said(Model):
+    type: Literal["said"] = "said"
+    role: str
+    content: str
+
+
+@attrs.define(kw_only=True)
+class Called(Model):
+    type: Literal["called"] = "called"
+    name: str
+    arguments: str
+
+
+Entry = Annotated[Said | Called | UnknownVariant, Tagged("type", optional=True)]
+StrictEntry = Annotated[Said | Called | UnknownVariant, Tagged("type")]
+
+
+def test_an_optional_tag_may_be_left_out() -> None:
+    given = [{"role": "user", "content": "hi"}, {"name": "f", "arguments": "{}"}]
+    assert serde.to_request_json({"entries": given}, Entries)["entries"] == [
+        {"type": "said", "role": "user", "content": "hi"},
+        {"type": "called", "name": "f", "arguments": "{}"},
+    ]
+    assert serde.read({"name": "f", "arguments": "{}"}, Entry) == Called(name="f", arguments="{}")
+    with pytest.raises(FieldError, match="missing 'type'"):
+        serde.to_request_json({"entry": {"role": "user", "content": "hi"}}, StrictEntries)
+
+
+@attrs.define(kw_only=True)
+class Entries(Model):
+    entries: list[Entry]
+
+
+@attrs.define(kw_only=True)
+class StrictEntries(Model):
+    entry: StrictEntry

@@ -303,3 +303,26 @@ async def test_a_generated_list_iterates_its_pages_async(
     assert isinstance(page, AsyncPage)
     assert len(page.items) == 1
     assert agents.call_count == 1
+
+
+def test_conversation_entries_may_leave_their_type_out(
+    client: Mistral, api: respx.MockRouter
+) -> None:
+    route = api.post("/v1/conversations").respond(
+        200,
+        json={
+            "conversation_id": "c1",
+            "outputs": [],
+            "usage": {},
+            "object": "conversation.response",
+        },
+    )
+    client.beta.conversations.start(
+        model="mistral-medium-latest",
+        inputs=[
+            {"role": "user", "content": "Bonjour"},
+            {"tool_call_id": "t1", "result": "42"},
+        ],
+    )
+    sent = json.loads(route.calls.last.request.content)["inputs"]
+    assert [entry["type"] for entry in sent] == ["message.input", "function.result"]

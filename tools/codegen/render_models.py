@@ -85,9 +85,10 @@ def _render_enum(enum: EnumDef) -> str:
 
 def _render_union(union: UnionDef) -> str:
     variants = " | ".join([*union.variants, "UnknownVariant"])
+    optional = ", optional=True" if union.optional_tag else ""
     return "\n".join(
         [
-            f"{union.name} = Annotated[{variants}, Tagged({union.tag!r})]",
+            f"{union.name} = Annotated[{variants}, Tagged({union.tag!r}{optional})]",
             _docstring(union.doc, 0),
         ]
     )

@@ -59,6 +59,9 @@ class UnionDef:
     tag: str
     variants: list[str]
     refs: set[str] = field(default_factory=set)
+    optional_tag: bool = False
+    """Whether an object may leave the tag out: the union has no discriminator (the server
+    tries its members in turn) and no variant requires the tag."""
 
 
 @dataclass
@@ -182,6 +185,9 @@ class Definitions:
                 self.named(variant)
             union.variants = variants
             union.refs = set(variants)
+            union.optional_tag = "discriminator" not in schema and all(
+                tag not in self.flatten(self.spec.schemas[variant])[1] for variant in variants
+            )
             return
         model = ModelDef(name, _doc(schema, f"The {name} object of the API."))
         self.defs[name] = model  # first, so that a model may refer to itself

@@ -65,6 +65,9 @@ class Tagged:
     """Marks a union as discriminated by the JSON field ``tag`` (``type``, ``role``, ...)."""
 
     tag: str
+    optional: bool = False
+    """Whether an object may leave the tag out (each variant has a default for it): it is
+    then read as the variant that knows most of its keys, the first of those in a tie."""
 
 
 @attrs.frozen

@@ -353,6 +353,9 @@ def _tagged_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], 
         by_tag = {_variant_tag(v, tag): v for v in known}
         hooks: dict[type, StructureHook] = {}  # each variant's, made when first needed
 
+        def keys_of(variant: type) -> frozenset[str]:
+            return frozenset(a.metadata.get(JSON_NAME, a.name) for a in attrs.fields(variant))
+
         def hook_of(variant: type) -> StructureHook:
             hook = hooks.get(variant)
             if hook is None:
@@ -369,6 +372,8 @@ def _tagged_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], 
                     raise TypeError(f"expected an object, got {type(value).__name__} {value!r:.60}")
             tag_value = value.get(tag)
             variant = by_tag.get(tag_value) if isinstance(tag_value, str) else None
+            if variant is None and tagged.optional and tag not in value:
+                variant = max(known, key=lambda v: len(keys_of(v).intersection(value)))
             if variant is not None:
                 return hook_of(variant)(value, variant)
             if strict and tag not in value:

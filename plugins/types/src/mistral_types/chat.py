@@ -257,7 +257,7 @@ class ToolReferenceChunk(Model):
 
 
 ThinkChunkThinking = Annotated[
-    TextChunk | ToolReferenceChunk | ReferenceChunk | UnknownVariant, Tagged("type")
+    TextChunk | ToolReferenceChunk | ReferenceChunk | UnknownVariant, Tagged("type", optional=True)
 ]
 """One of the kinds of ThinkChunkThinking, by `type`."""
 

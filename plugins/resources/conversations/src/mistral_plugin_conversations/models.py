@@ -432,7 +432,7 @@ class ToolFileChunk(Model):
 
 MessageInputContentChunks = Annotated[
     TextChunk | ImageURLChunk | ToolFileChunk | DocumentURLChunk | ThinkChunk | UnknownVariant,
-    Tagged("type"),
+    Tagged("type", optional=True),
 ]
 """One of the kinds of MessageInputContentChunks, by `type`."""
 
@@ -467,7 +467,7 @@ MessageOutputContentChunks = Annotated[
     | ThinkChunk
     | ToolReferenceChunk
     | UnknownVariant,
-    Tagged("type"),
+    Tagged("type", optional=True),
 ]
 """One of the kinds of MessageOutputContentChunks, by `type`."""
 
@@ -528,7 +528,7 @@ InputEntries = Annotated[
     | ToolExecutionEntry
     | AgentHandoffEntry
     | UnknownVariant,
-    Tagged("type"),
+    Tagged("type", optional=True),
 ]
 """One of the kinds of InputEntries, by `type`."""
 
@@ -628,7 +628,7 @@ OutputContentChunks = Annotated[
     | ThinkChunk
     | ToolReferenceChunk
     | UnknownVariant,
-    Tagged("type"),
+    Tagged("type", optional=True),
 ]
 """One of the kinds of OutputContentChunks, by `type`."""
 
@@ -803,7 +803,7 @@ ConversationHistoryEntries = Annotated[
     | ToolExecutionEntry
     | AgentHandoffEntry
     | UnknownVariant,
-    Tagged("type"),
+    Tagged("type", optional=True),
 ]
 """One of the kinds of ConversationHistoryEntries, by `type`."""
 
@@ -819,7 +819,9 @@ class ConversationHistory(Model):
     entries: list[ConversationHistoryEntries]
 
 
-MessageEntries = Annotated[MessageInputEntry | MessageOutputEntry | UnknownVariant, Tagged("type")]
+MessageEntries = Annotated[
+    MessageInputEntry | MessageOutputEntry | UnknownVariant, Tagged("type", optional=True)
+]
 """One of the kinds of MessageEntries, by `type`."""
 
 
@@ -888,7 +890,7 @@ ConversationResponseOutputs = Annotated[
     | FunctionCallEntry
     | AgentHandoffEntry
     | UnknownVariant,
-    Tagged("type"),
+    Tagged("type", optional=True),
 ]
 """One of the kinds of ConversationResponseOutputs, by `type`."""
 

@@ -658,7 +658,7 @@ class OCRPageObject(Model):
 
 
 OCRRequestDocument = Annotated[
-    FileChunk | DocumentURLChunk | ImageURLChunk | UnknownVariant, Tagged("type")
+    FileChunk | DocumentURLChunk | ImageURLChunk | UnknownVariant, Tagged("type", optional=True)
 ]
 """Document to run OCR on"""
 
