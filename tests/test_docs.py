@@ -41,8 +41,7 @@ import pytest
 import respx
 
 from mistral_core import Operation, _transport
-from mistral_core.testing.samples import sample_value
-from mistral_core.testing.server import paged
+from mistral_core.testing.samples import paged, sample_value
 from tests.plugins import helpers
 from tools.codegen.groups import GROUPS, Group
 

@@ -300,3 +300,41 @@ def test_an_answer_queued_on_a_namespace_serves_its_groups(
     with pytest.raises(Exception, match="no such job"):
         client.batch.jobs.get(job_id="nope")
     assert client.batch.jobs.get(job_id="job-2").id  # then the default again
+
+
+# --- the groups beyond completions ----------------------------------------------------------
+
+
+def test_a_list_in_pages_has_two_pages_by_default(
+    mistral_mock: MistralMock, client: Mistral
+) -> None:
+    page = client.beta.agents.list_pages()
+    assert len(list(page)) == 2 * len(page.items) > 0
+    asked = [request.url.params.get("page_token") for request in mistral_mock.requests]
+    assert asked == [None, page.result.next_page_token]
+    assert [a.id for a in client.beta.users.list_organizations(limit=5)] == ["sample"]
+
+
+def test_other_streams_give_sample_events_without_done(
+    mistral_mock: MistralMock, client: Mistral
+) -> None:
+    with client.beta.conversations.start_stream(inputs="Bonjour", model="m") as events:
+        received = list(events)
+    assert len(received) == 2
+    assert mistral_mock.requests[-1].operation_id == "agents_api_v1_conversations_start_stream"
+    start = client.beta.conversations.start(inputs="Bonjour", model="m")
+    assert start.conversation_id == "sample"
+    assert mistral_mock.requests[-1].operation_id == "agents_api_v1_conversations_start"
+
+
+@pytest.mark.usefixtures("mistral_mock")
+def test_answers_without_a_body_and_plain_answers(client: Mistral) -> None:
+    assert client.beta.conversations.delete(conversation_id="c1") is None
+    url = client.beta.libraries.documents.get_signed_url(library_id="l1", document_id="d1")
+    assert url == "sample"
+
+
+def test_queued_answers_serve_the_new_groups(mistral_mock: MistralMock, client: Mistral) -> None:
+    mistral_mock.beta.libraries.reply(json={"data": []})
+    assert client.beta.libraries.list().data == []
+    assert mistral_mock.beta.libraries.requests[-1].operation_id == "libraries_list_v1"

@@ -6,8 +6,10 @@ the path of each installed resource group's operations (found on its methods'
 ``.operation``), at the end of the URL's path (so a ``server_url`` with a path prefix
 works), and the paths the Azure and Google Cloud providers use. Each answer is taken
 from the queue of the operation, else of its group (most specific first), else a
-default: a short completion for chat, FIM and agents, a valid sample of the response
-model for every other operation.
+default: a short completion for chat, FIM and agents, two sample events for another
+stream, a valid sample of the response model for every other operation (a list in pages
+has two pages: the one asked for with a cursor is the last), no body where the API
+answers none (204).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ DEFAULT_REPLY = "Hello from mistral_mock!"
 _NO_JSON: Any = object()
 
 _PARAMETER = re.compile(r"\{\w+\}")
+_PLAIN = {"str": "sample", "int": 1, "float": 0.5, "bool": True}
+"""The default answer of a method that returns a plain JSON value, by its annotation."""
 _GCP_PATH = re.compile(r"/publishers/mistralai/models/[^/:]+:(rawPredict|streamRawPredict)$")
 _AZURE_PATHS = {
     "/models/chat/completions": "/v1/chat/completions",
@@ -69,18 +73,27 @@ class SentRequest(httpx.Request):
 class _Route:
     """One operation of one group, and the path pattern its requests match."""
 
-    def __init__(self, group: str, name: str, operation: Operation[Any, Any]) -> None:
+    def __init__(
+        self, group: str, name: str, operation: Operation[Any, Any], returns: str = ""
+    ) -> None:
         self.group = group
         self.name = name
         self.operation = operation
+        self.returns = returns
+        """The method's return annotation: ``None`` for an answer without a body."""
         literal = _PARAMETER.split(operation.path)
         self.pattern = re.compile("[^/]+".join(re.escape(part) for part in literal) + "$")
         self.specificity = sum(len(part) for part in literal)
 
     @property
     def completion(self) -> bool:
-        """Whether it answers a completion (it can stream events): chat, FIM, agents."""
-        return bool(self.operation.events)
+        """Whether it answers a completion (it can stream its chunks): chat, FIM, agents."""
+        return self.operation.requires_done
+
+    @property
+    def streams_only(self) -> bool:
+        """An operation that only streams shares its path with one that answers JSON."""
+        return bool(self.operation.events) and not self.operation.returns
 
 
 class _Answer:
@@ -122,12 +135,22 @@ class _Answer:
                 json=_completion(model, "".join(chunks), self.tool_calls),
                 headers=headers,
             )
-        returns = route.operation.model(route.operation.returns)
-        if returns is None:  # a download, or JSON the client does not parse
-            return httpx.Response(self.status, content=b"", headers=headers)
-        from .samples import sample_json
+        from .samples import paged, sample_value
 
-        return httpx.Response(self.status, json=sample_json(returns, full=True), headers=headers)
+        operation = route.operation
+        if stream and operation.events:  # two sample events of the stream's data
+            data = sample_value(operation.model(operation.events), full=True)["data"]
+            return _event_stream([data, data], headers, done=False)
+        if route.returns == "None":  # the API answers without a body
+            return httpx.Response(204, headers=headers)
+        returns = operation.model(operation.returns)
+        if returns is None:  # a download, or JSON the client does not parse
+            plain = _PLAIN.get(route.returns)
+            if plain is None:
+                return httpx.Response(self.status, content=b"", headers=headers)
+            return httpx.Response(self.status, json=plain, headers=headers)
+        answer = paged(operation, sample_value(returns, full=True), dict(request.url.params))
+        return httpx.Response(self.status, json=answer, headers=headers)
 
 
 _DEFAULT = _Answer()
@@ -373,10 +396,9 @@ class MistralMock:
         for suffix, mistral_path in _AZURE_PATHS.items():
             if path.endswith(suffix) and method == "POST":
                 return self._by_path(method, mistral_path)
-        for route in self._routes:
-            if route.operation.method == method and route.pattern.search(path):
-                return route
-        return None
+        found = [r for r in self._routes if r.operation.method == method and r.pattern.search(path)]
+        streaming = _is_stream(request)
+        return next((r for r in found if r.streams_only == streaming), found[0] if found else None)
 
     def _by_path(self, method: str, path: str) -> _Route | None:
         return next(
@@ -396,7 +418,8 @@ def _routes() -> list[_Route]:
         for name, method in vars(resource).items():
             operation = getattr(method, "operation", None)
             if isinstance(operation, Operation) and not name.endswith("_async"):
-                routes.append(_Route(group, name, operation))
+                returns = str(getattr(method, "__annotations__", {}).get("return", ""))
+                routes.append(_Route(group, name, operation, returns))
     routes.sort(key=lambda route: -route.specificity)
     return routes
 
@@ -470,9 +493,10 @@ def _completion_chunks(model: str, chunks: Sequence[str], tool_calls: Any) -> It
 
 
 def _event_stream(
-    events: Iterable[Any], headers: Mapping[str, str], status: int = 200
+    events: Iterable[Any], headers: Mapping[str, str], status: int = 200, *, done: bool = True
 ) -> httpx.Response:
-    text = "".join(f"data: {_jsonlib.dumps(event)}\n\n" for event in events) + "data: [DONE]\n\n"
+    text = "".join(f"data: {_jsonlib.dumps(event)}\n\n" for event in events)
+    text += "data: [DONE]\n\n" if done else ""
     return httpx.Response(
         status,
         content=text.encode(),

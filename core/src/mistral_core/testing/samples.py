@@ -5,19 +5,24 @@
 member of a union, the first value of an enum, the first variant of a tagged union).
 A non-zero ``seed`` changes every free string (``"sample-7"`` instead of ``"sample"``), so
 that ids differ from one seed to another; the default, 0, gives the plain samples.
-A model that contains itself (a tree of spans) is sampled one level deep.
+A model that contains itself (a tree of spans) is sampled one level deep. :func:`paged`
+makes the sample answer of a list in pages one of two pages, so that iterating it ends.
 """
 
 from __future__ import annotations
 
 import enum
 import typing
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from mistral_core import serde
 from mistral_core.models import Tagged, UnknownVariant, Unset
+
+if TYPE_CHECKING:
+    from mistral_core import Operation
 
 _PRIMITIVES: dict[Any, Any] = {str: "sample", int: 1, float: 0.5, bool: True, Any: "sample"}
 
@@ -89,3 +94,21 @@ def _is_literal(kind: Any) -> bool:
 def _tag_of(variant: type, tag: str) -> Any:
     default = attrs.fields_dict(variant)[tag].default
     return default.value if isinstance(default, enum.Enum) else default
+
+
+def paged(operation: Operation[Any, Any], answer: Any, query: Mapping[str, Any]) -> Any:
+    """``answer`` as one of two pages of a list: a page asked for with a cursor (or a
+    non-zero offset) is the last one, so that iterating the list ends."""
+    pages = operation.pages
+    if pages is None or not isinstance(answer, dict):
+        return answer
+    fields = attrs.fields_dict(operation.model(operation.returns))
+
+    def key(name: str) -> str:
+        return str(fields[name].metadata.get(serde.JSON_NAME, name))
+
+    if pages.cursor and query.get(pages.cursor):
+        answer[key(pages.next_cursor)] = None
+    elif pages.offset and query.get(pages.offset) not in (None, "0", ["0"]):
+        answer[key(pages.items)] = []
+    return answer

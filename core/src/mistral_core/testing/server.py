@@ -36,17 +36,16 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import attrs
 
-from mistral_core import serde
 from mistral_core._call import Operation
 from mistral_core.plugins import RESOURCES_GROUP, installed
-from mistral_core.testing.samples import sample_json, sample_value
+from mistral_core.testing.samples import paged, sample_json, sample_value
 
 __all__ = ["SENTENCE", "FakeServer", "Route", "main", "routes"]
 
@@ -431,24 +430,6 @@ class _FormScanner:
 
     def _keep(self, count: int) -> None:
         self._drop(max(0, len(self.buffer) - count))
-
-
-def paged(operation: Operation[Any, Any], answer: Any, query: Mapping[str, Any]) -> Any:
-    """``answer`` as one of two pages of a list: a page asked for with a cursor (or a
-    non-zero offset) is the last one, so that iterating the list ends."""
-    pages = operation.pages
-    if pages is None or not isinstance(answer, dict):
-        return answer
-    fields = attrs.fields_dict(operation.model(operation.returns))
-
-    def key(name: str) -> str:
-        return str(fields[name].metadata.get(serde.JSON_NAME, name))
-
-    if pages.cursor and query.get(pages.cursor):
-        answer[key(pages.next_cursor)] = None
-    elif pages.offset and query.get(pages.offset) not in (None, "0", ["0"]):
-        answer[key(pages.items)] = []
-    return answer
 
 
 def _dumps(value: Any) -> bytes:
