@@ -200,6 +200,11 @@ def _method_doc(plan: MethodPlan, is_async: bool) -> str:
             "Iterate the result (best in a ``with`` block) for the events; the connection is "
             "released when the stream ends or the block or loop is left."
         )
+        if any(p.name == "last_event_id" for p in plan.params):
+            parts.append(
+                "To resume a stream that was cut, call again with "
+                "``last_event_id=stream.last_event_id``."
+            )
     if plan.kind == "download":
         parts.append(
             "The response is returned unread: iterate ``iter_bytes()`` (or read it) in a "

@@ -570,6 +570,8 @@ class Deployments(Resource):
         Iterate the result (best in a ``with`` block) for the events; the connection is released
         when the stream ends or the block or loop is left.
 
+        To resume a stream that was cut, call again with ``last_event_id=stream.last_event_id``.
+
         Args:
             worker_name: Filter logs by worker name
             workflow_name: Filter logs by workflow name

@@ -718,6 +718,8 @@ class Executions(Resource):
 
         Iterate the result (best in a ``with`` block) for the events; the connection is released
         when the stream ends or the block or loop is left.
+
+        To resume a stream that was cut, call again with ``last_event_id=stream.last_event_id``.
         """
         return self._stream(
             STREAM,
@@ -849,6 +851,8 @@ class Executions(Resource):
 
         Iterate the result (best in a ``with`` block) for the events; the connection is released
         when the stream ends or the block or loop is left.
+
+        To resume a stream that was cut, call again with ``last_event_id=stream.last_event_id``.
 
         Args:
             run_id: Filter logs by workflow run ID
