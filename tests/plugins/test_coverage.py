@@ -15,8 +15,9 @@ import pytest
 import yaml
 
 from mistral_core import Operation
-from mistral_core.plugins import RESOURCES_GROUP, installed
+from mistral_core.plugins import KNOWN_DISTRIBUTIONS, RESOURCES_GROUP, ResourceCatalog, installed
 from tools.codegen.__main__ import SPEC_DIR, SPEC_FILES
+from tools.codegen.groups import GROUPS
 
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 
@@ -85,3 +86,12 @@ def test_every_method_has_an_async_twin() -> None:
     for path, name in names:
         twin = name.removesuffix("_async") if name.endswith("_async") else f"{name}_async"
         assert (path, twin) in names, f"client.{path}.{name} has no {twin}"
+
+
+def test_the_install_hint_of_every_group_names_its_distribution() -> None:
+    """``KNOWN_DISTRIBUTIONS`` (the core's hint for a missing group) agrees with the plugins."""
+    for group in GROUPS:
+        for path in group.paths:
+            message = str(ResourceCatalog(None, None).missing(path))
+            assert f"pip install {group.distribution}" in message, path
+    assert set(KNOWN_DISTRIBUTIONS.values()) <= {group.distribution for group in GROUPS}
