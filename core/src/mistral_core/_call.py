@@ -314,7 +314,7 @@ class PreparedCall(Generic[R, E]):
         read_event = serde.reader(events)
         names = {field.name for field in fields} & {"event", "id"}
         return lambda data, sse: read_event(
-            {"data": data, **{name: getattr(sse, name) for name in names if getattr(sse, name)}}
+            {"data": data, **{name: value for name in names if (value := getattr(sse, name))}}
         )
 
     def _info(self, response: httpx.Response) -> HTTPInfo:

@@ -197,23 +197,17 @@ class ResourceCatalog:
             served = ", ".join(sorted(provider.groups))
             return MissingResourceError(f"{provider.name} serves only {served}, not {path}")
         distribution = next(
-            (
-                KNOWN_DISTRIBUTIONS[prefix]
-                for prefix in _prefixes(path)
-                if prefix in KNOWN_DISTRIBUTIONS
-            ),
-            None,
+            (KNOWN_DISTRIBUTIONS[p] for p in _prefixes(path) if p in KNOWN_DISTRIBUTIONS), None
         )
-        below = sorted(
-            {d for name, d in KNOWN_DISTRIBUTIONS.items() if name.startswith(path + ".")}
-        )
-        if distribution is None and below:
-            return MissingResourceError(
-                f"the groups of client.{path} come from the packages {', '.join(below)}: "
-                f"pip install {below[0]}"
-            )
         if distribution is None:
-            return MissingResourceError(f"no resource group {path!r} is installed")
+            below = {d for name, d in KNOWN_DISTRIBUTIONS.items() if name.startswith(path + ".")}
+            if not below:
+                return MissingResourceError(f"no resource group {path!r} is installed")
+            packages = sorted(below)
+            return MissingResourceError(
+                f"the groups of client.{path} come from the packages {', '.join(packages)}: "
+                f"pip install {packages[0]}"
+            )
         return MissingResourceError(
             f"client.{path} needs the {distribution} package: pip install {distribution}"
         )

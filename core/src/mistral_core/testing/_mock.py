@@ -73,15 +73,18 @@ class SentRequest(httpx.Request):
 class _Route:
     """One operation of one group, and the path pattern its requests match."""
 
-    def __init__(
-        self, group: str, name: str, operation: Operation[Any, Any], returns: str = ""
-    ) -> None:
+    def __init__(self, group: str, name: str, method: Any) -> None:
+        from .samples import answers_nothing, streams_only
+
         self.group = group
         self.name = name
-        self.operation = operation
-        self.returns = returns
-        """The method's return annotation: ``None`` for an answer without a body."""
-        literal = _PARAMETER.split(operation.path)
+        self.operation: Operation[Any, Any] = method.operation
+        self.empty = answers_nothing(method)
+        """Whether the API answers without a body (204)."""
+        self.plain = _PLAIN.get(str(method.__annotations__.get("return")))
+        """The default answer of a method that returns a plain JSON value (a string)."""
+        self.streams_only = streams_only(self.operation)
+        literal = _PARAMETER.split(self.operation.path)
         self.pattern = re.compile("[^/]+".join(re.escape(part) for part in literal) + "$")
         self.specificity = sum(len(part) for part in literal)
 
@@ -89,11 +92,6 @@ class _Route:
     def completion(self) -> bool:
         """Whether it answers a completion (it can stream its chunks): chat, FIM, agents."""
         return self.operation.requires_done
-
-    @property
-    def streams_only(self) -> bool:
-        """An operation that only streams shares its path with one that answers JSON."""
-        return bool(self.operation.events) and not self.operation.returns
 
 
 class _Answer:
@@ -141,14 +139,13 @@ class _Answer:
         if stream and operation.events:  # two sample events of the stream's data
             data = sample_value(operation.model(operation.events), full=True)["data"]
             return _event_stream([data, data], headers, done=False)
-        if route.returns == "None":  # the API answers without a body
+        if route.empty:  # the API answers without a body
             return httpx.Response(204, headers=headers)
         returns = operation.model(operation.returns)
+        if returns is None and route.plain is not None:
+            return httpx.Response(self.status, json=route.plain, headers=headers)
         if returns is None:  # a download, or JSON the client does not parse
-            plain = _PLAIN.get(route.returns)
-            if plain is None:
-                return httpx.Response(self.status, content=b"", headers=headers)
-            return httpx.Response(self.status, json=plain, headers=headers)
+            return httpx.Response(self.status, content=b"", headers=headers)
         answer = paged(operation, sample_value(returns, full=True), dict(request.url.params))
         return httpx.Response(self.status, json=answer, headers=headers)
 
@@ -418,8 +415,7 @@ def _routes() -> list[_Route]:
         for name, method in vars(resource).items():
             operation = getattr(method, "operation", None)
             if isinstance(operation, Operation) and not name.endswith("_async"):
-                returns = str(getattr(method, "__annotations__", {}).get("return", ""))
-                routes.append(_Route(group, name, operation, returns))
+                routes.append(_Route(group, name, method))
     routes.sort(key=lambda route: -route.specificity)
     return routes
 

@@ -6,7 +6,8 @@ member of a union, the first value of an enum, the first variant of a tagged uni
 A non-zero ``seed`` changes every free string (``"sample-7"`` instead of ``"sample"``), so
 that ids differ from one seed to another; the default, 0, gives the plain samples.
 A model that contains itself (a tree of spans) is sampled one level deep. :func:`paged`
-makes the sample answer of a list in pages one of two pages, so that iterating it ends.
+makes the sample answer of a list in pages one of two pages, so that iterating it ends;
+:func:`streams_only` and :func:`answers_nothing` say what a fake API answers.
 """
 
 from __future__ import annotations
@@ -112,3 +113,15 @@ def paged(operation: Operation[Any, Any], answer: Any, query: Mapping[str, Any])
     elif pages.offset and query.get(pages.offset) not in (None, "0", ["0"]):
         answer[key(pages.items)] = []
     return answer
+
+
+def streams_only(operation: Operation[Any, Any]) -> bool:
+    """Whether an operation only streams (``#stream`` in the spec): it shares its path with
+    one that answers JSON, and a fake API tells them apart by the ``accept`` header."""
+    return bool(operation.events) and not operation.returns
+
+
+def answers_nothing(method: Any) -> bool:
+    """Whether a resource method returns ``None``: the API answers it without a body (204)."""
+    annotations = getattr(method, "__annotations__", {})
+    return "return" in annotations and annotations["return"] in ("None", None)

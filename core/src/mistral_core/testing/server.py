@@ -45,7 +45,13 @@ import attrs
 
 from mistral_core._call import Operation
 from mistral_core.plugins import RESOURCES_GROUP, installed
-from mistral_core.testing.samples import paged, sample_json, sample_value
+from mistral_core.testing.samples import (
+    answers_nothing,
+    paged,
+    sample_json,
+    sample_value,
+    streams_only,
+)
 
 __all__ = ["SENTENCE", "FakeServer", "Route", "main", "routes"]
 
@@ -76,9 +82,7 @@ class Route:
 
     @property
     def streams_only(self) -> bool:
-        """An operation that only streams (``#stream`` in the spec) shares its path with
-        the one that answers JSON: the ``accept`` header tells them apart."""
-        return bool(self.operation.events) and not self.operation.returns
+        return streams_only(self.operation)
 
     def match(self, path: str) -> dict[str, str] | None:
         found = self.pattern.fullmatch(path)
@@ -96,8 +100,7 @@ def routes() -> list[Route]:
         for _, member in inspect.getmembers(entry_point.load(), callable):
             operation = getattr(member, "operation", None)
             if isinstance(operation, Operation) and operation.id not in seen:
-                returns = getattr(member, "__annotations__", {}).get("return")
-                seen[operation.id] = Route.of(operation, empty=returns in ("None", None))
+                seen[operation.id] = Route.of(operation, empty=answers_nothing(member))
     found = list(seen.values())
     return sorted(found, key=lambda route: (len(route.params), route.operation.path))
 
