@@ -11,6 +11,12 @@ from mistral_core import Mistral, _transport
 from tests.payloads import API_KEY, BASE_URL
 
 
+@pytest.fixture(autouse=True)
+def no_server_url_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``MISTRAL_SERVER_URL`` set where the tests run would send every client elsewhere."""
+    monkeypatch.delenv("MISTRAL_SERVER_URL", raising=False)
+
+
 @pytest.fixture
 def api() -> Iterator[respx.MockRouter]:
     """The fake Mistral API: add routes with ``api.post(CHAT_PATH).respond(...)``."""

@@ -361,6 +361,20 @@ def test_bad_arguments_exit_2_with_the_usage(stub: Stub, args: tuple[str, ...]) 
     assert stub.requests == []
 
 
+def test_a_bad_server_url_is_a_usage_error_that_names_the_variable(stub: Stub) -> None:
+    result = mistral("models", "list", stub=stub, MISTRAL_SERVER_URL="localhost:8000")
+    assert result.returncode == 2
+    assert result.stderr.count("MISTRAL_SERVER_URL") == 1
+    assert "must start with http:// or https://" in result.stderr
+    assert stub.requests == []
+
+
+def test_the_server_url_variable_is_the_client_s() -> None:
+    from mistral_core import _config, cli
+
+    assert cli.SERVER_URL_ENV == _config.SERVER_URL_ENV
+
+
 def test_server_down_is_one_line_without_traceback() -> None:
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))

@@ -13,10 +13,13 @@ configuration error, 1 for an API or connection error, 130 for Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any
+
+from mistral_core._guards import is_array
 
 if TYPE_CHECKING:
     from mistral_core import Mistral
@@ -26,6 +29,7 @@ __all__ = ["main"]
 PROG = "mistral"
 API_KEY_ENV = "MISTRAL_API_KEY"
 SERVER_URL_ENV = "MISTRAL_SERVER_URL"
+"""Read by ``Mistral()`` itself; named here for the help only, so that it imports nothing."""
 DEFAULT_CHAT_MODEL = "mistral-small-latest"
 DEFAULT_OCR_MODEL = "mistral-ocr-latest"
 
@@ -119,9 +123,9 @@ def _client() -> Mistral:
     from mistral_core import Mistral
 
     try:
-        return Mistral(api_key=api_key, server_url=os.environ.get(SERVER_URL_ENV) or None)
-    except ValueError as exc:
-        raise UsageError(f"{SERVER_URL_ENV}: {exc}") from None
+        return Mistral(api_key=api_key)  # MISTRAL_SERVER_URL is read there, as for any client
+    except ValueError as exc:  # a bad MISTRAL_SERVER_URL, named in the message
+        raise UsageError(str(exc)) from None
 
 
 def _chat(client: Mistral, args: argparse.Namespace) -> None:
@@ -158,7 +162,7 @@ def _text_of(content: Any) -> str:
     """The text of a delta's content: a string, or a list of chunks of which some are text."""
     if isinstance(content, str):
         return content
-    if isinstance(content, list):
+    if is_array(content):
         texts = (getattr(chunk, "text", None) for chunk in content)
         return "".join(text for text in texts if isinstance(text, str))
     return ""
@@ -184,12 +188,10 @@ def _files_upload(client: Mistral, args: argparse.Namespace) -> None:
 def _upload(client: Mistral, path: str, purpose: str) -> Any:
     files = client.files  # a missing plugin fails here, before the file is opened
     try:
-        file = open(path, "rb")  # noqa: SIM115 (closed below)
+        raw = io.FileIO(path, "r")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with file:
-        size = os.fstat(file.fileno()).st_size
-        reader = ProgressReader(file, size, sys.stderr)
+    with ProgressReader(raw, os.fstat(raw.fileno()).st_size, sys.stderr) as reader:
         try:
             return files.upload(file=reader, purpose=purpose)
         finally:
@@ -240,35 +242,26 @@ def _print_json(model: object) -> None:
     print(json.dumps(serde.converter.unstructure(model), indent=2, ensure_ascii=False))
 
 
-class ProgressReader:
+class ProgressReader(io.BufferedReader):
     """A binary file that draws a progress bar on ``out`` as httpx reads it.
 
-    It has what the upload needs of a file (``read``, ``seek``, ``tell``, ``name``); the
-    bar follows the position in the file, so a retry that rewinds it starts over.
+    A real buffered file (what an upload takes, name included, closing ``raw`` when
+    closed), not a look-alike; the bar follows the position in the file, so a retry that
+    rewinds it starts over.
     """
 
     WIDTH = 30
 
-    def __init__(self, file: IO[bytes], size: int, out: IO[str]) -> None:
-        self._file = file
+    def __init__(self, raw: io.FileIO, size: int, out: IO[str]) -> None:
+        super().__init__(raw)
         self._size = size
         self._out = out
         self._shown: int | None = None
-        self.name = file.name
 
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._file.read(size)
-        self._show(self._file.tell())
+    def read(self, size: int | None = -1, /) -> bytes:
+        chunk = super().read(size)
+        self._show(self.tell())
         return chunk
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        return self._file.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self._file.tell()
-
-    def seekable(self) -> bool:
-        return self._file.seekable()
 
     def finish(self) -> None:
         """End the bar's line (after the last read, or a failure)."""
