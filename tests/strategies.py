@@ -120,8 +120,11 @@ def _is_open_enum(t: Any) -> bool:
 
 
 def _public(module: types.ModuleType) -> list[tuple[str, Any]]:
+    """A module's public names and their objects; another name of a class (the official
+    SDK's, ``JSONSchema = JsonSchema``) is left out: the class is found under its own."""
     names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
-    return [(name, getattr(module, name)) for name in names]
+    found = [(name, getattr(module, name)) for name in names]
+    return [(name, obj) for name, obj in found if not isinstance(obj, type) or obj.__name__ == name]
 
 
 def all_models(module: types.ModuleType) -> list[type]:
@@ -153,8 +156,8 @@ def defined_names(module: types.ModuleType) -> frozenset[str]:
     for node in ast.parse(inspect.getsource(module)).body:
         if isinstance(node, ast.ClassDef):
             names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.Assign) and not isinstance(node.value, ast.Name):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))  # not ``B = A``
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
     return frozenset(names)

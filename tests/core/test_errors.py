@@ -141,6 +141,19 @@ def test_422_detail_is_the_parsed_list(client: Mistral, api: respx.MockRouter) -
     assert "422" in str(error)
 
 
+def test_the_official_sdk_s_names_of_the_error_s_parts(
+    client: Mistral, api: respx.MockRouter
+) -> None:
+    response = httpx.Response(422, json={"detail": VALIDATION_DETAIL})
+
+    error = raised_by(client, api, response)
+
+    assert isinstance(error, HTTPValidationError)
+    assert error.data.detail == error.detail == VALIDATION_DETAIL
+    assert error.raw_response is error.response
+    assert error.raw_response.status_code == error.status_code == 422
+
+
 @pytest.mark.parametrize(
     "body",
     [{"detail": "Unprocessable"}, {"message": "nope"}, {}],

@@ -38,6 +38,7 @@ from tools.codegen import spec as spec_module
 from tools.codegen.__main__ import SPEC_DIR, SPEC_FILES
 from tools.codegen.groups import GROUPS
 from tools.codegen.layout import Layout, plan
+from tools.codegen.official import CLASS_ALIASES
 from tools.codegen.schemas import EnumDef, UnionDef
 
 converter = serde.converter
@@ -153,15 +154,28 @@ def test_enums_and_unions_are_whole(layout: Layout) -> None:
 
 
 def test_every_public_name_is_defined_or_re_exported() -> None:
-    """A module's ``__all__`` holds what it defines and what it re-exports from another."""
+    """A module's ``__all__`` holds what it defines and what it re-exports from another, and
+    the official SDK's other names of those (:data:`CLASS_ALIASES`)."""
     by_name: dict[str, list[Definition]] = {}
     for definition in DEFINITIONS:
         by_name.setdefault(definition.name, []).append(definition)
+    official = {alias: name for name, aliases in CLASS_ALIASES.items() for alias in aliases}
     for module in MODULES:
         assert sorted(module.__all__) == module.__all__
         for name in module.__all__:
-            homes = [d for d in by_name.get(name, []) if d.obj is getattr(module, name)]
+            own_name = name if name in by_name else official[name]
+            homes = [d for d in by_name[own_name] if d.obj is getattr(module, name)]
             assert len(homes) == 1, f"{module.__name__}.{name}: defined in {homes}"
+
+
+def test_the_official_names_stand_beside_each_class() -> None:
+    """Wherever a class is offered, so are its official names, as the very same object."""
+    for module in MODULES:
+        for name, aliases in CLASS_ALIASES.items():
+            if name in module.__all__:
+                for alias in aliases:
+                    assert getattr(module, alias) is getattr(module, name), (module, alias)
+    assert "ClassifierFineTuningJob" in CLASS_ALIASES["ClassifierJobOut"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,8 +242,8 @@ def comparable(value: Any) -> Any:
     if isinstance(value, UnknownVariant):
         return value
     if attrs.has(type(value)):
-        if type(value) in ORDERED_UNION_MODELS:
-            return ("a model of an ordered union", converter.unstructure(value))
+        if type(value) in ORDERED_UNION_MODELS:  # its fields, not what it keeps unknown
+            return ("a model of an ordered union", without_key(converter.unstructure(value)))
         fields = attrs.fields(type(value))
         return (type(value), tuple(comparable(getattr(value, a.name)) for a in fields))
     if isinstance(value, list):
@@ -324,10 +338,43 @@ def check_dict_input_equals_model_input(x: Any, cls: type) -> None:
     assert sent == raw
 
 
-def check_unknown_fields_are_ignored(x: Any, cls: type, extra: Any) -> None:
-    """A response with a field this client does not know (in every object) still parses."""
-    raw = with_extra_keys(x, converter.unstructure(x), extra)
-    assert_same(converter.structure(json_round_trip(raw), cls), x)
+def without_key(data: Any, key: str = EXTRA_KEY) -> Any:
+    """``data`` without ``key`` in any of its objects (what :func:`with_extra_keys` adds)."""
+    if isinstance(data, dict):
+        return {k: without_key(v, key) for k, v in data.items() if k != key}
+    if isinstance(data, list):
+        return [without_key(v, key) for v in data]
+    return data
+
+
+def check_unknown_fields_are_kept(x: Any, cls: type, extra: Any) -> None:
+    """A response with a field this client does not know (in every object) still parses,
+    keeps the field in ``model_extra``, and writes it back, as data and in a request."""
+    sent_by_server = json_round_trip(with_extra_keys(x, converter.unstructure(x), extra))
+    parsed = converter.structure(sent_by_server, cls)
+    assert_same(parsed, x)
+    assert converter.unstructure(parsed) == sent_by_server
+    assert serde.to_request_json(parsed, cls) == sent_by_server
+    if attrs.has(cls) and cls is not UnknownVariant:
+        assert parsed.model_extra == {EXTRA_KEY: json_round_trip(extra)}
+        assert parsed.to_dict() == sent_by_server
+        assert cls.from_dict(parsed.to_dict()) == parsed
+
+
+def check_the_model_s_own_json_methods(x: Any, cls: type) -> None:
+    """``from_dict(to_dict())`` gives the model back, and ``to_json`` is what a request sends."""
+    sent = serde.to_request_json(x, cls)
+    assert x.to_dict() == x.model_dump() == sent
+    assert_same(cls.from_dict(x.to_dict()), x)
+    assert_same(cls.from_json(x.to_json()), x)
+    assert json.loads(x.to_json()) == json.loads(x.model_dump_json()) == json_round_trip(sent)
+
+
+def check_python_names_send_the_same_json(x: Any, cls: type) -> None:
+    """A dict that names fields as the official SDK does (``text_content``) sends the same
+    JSON as one with the JSON names (``textContent``), at every depth."""
+    by_python_names = x.model_dump(by_alias=False)
+    assert serde.to_request_json(by_python_names, cls) == serde.to_request_json(x, cls)
 
 
 @pytest.mark.parametrize("definition", by_name(MODELS))
@@ -338,7 +385,9 @@ def test_model(definition: Definition, data: st.DataObject) -> None:
     x = data.draw(strategies.models(cls), label="x")
     check_round_trip(x, cls)
     check_dict_input_equals_model_input(x, cls)
-    check_unknown_fields_are_ignored(x, cls, data.draw(strategies.json_values, label="extra"))
+    check_the_model_s_own_json_methods(x, cls)
+    check_python_names_send_the_same_json(x, cls)
+    check_unknown_fields_are_kept(x, cls, data.draw(strategies.json_values, label="extra"))
 
 
 @MODEL_SETTINGS

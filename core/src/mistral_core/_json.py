@@ -31,7 +31,9 @@ import os
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-__all__ = ["STDLIB", "Backend", "backend", "dumps", "loads", "orjson_backend"]
+from ._guards import is_list_or_tuple, is_object
+
+__all__ = ["STDLIB", "Backend", "backend", "dumps", "dumps_text", "loads", "orjson_backend"]
 
 
 class Backend(NamedTuple):
@@ -85,9 +87,9 @@ def orjson_backend() -> Backend | None:
 def _has_non_finite(value: Any) -> bool:
     if isinstance(value, float):
         return not math.isfinite(value)
-    if isinstance(value, dict):
+    if is_object(value):
         return any(_has_non_finite(item) for item in value.values())
-    if isinstance(value, (list, tuple)):
+    if is_list_or_tuple(value):
         return any(_has_non_finite(item) for item in value)
     return False
 
@@ -121,3 +123,11 @@ loads: Callable[[bytes | str], Any] = _first_loads
 
 dumps: Callable[[Any], bytes] = _first_dumps
 """Compact JSON bytes for a request body. Call it as ``_json.dumps``, like ``loads``."""
+
+
+def dumps_text(value: Any, *, indent: int | None = None) -> str:
+    """JSON text for people (``to_json``, ``model_dump_json``): compact as a request body
+    is, or indented by ``indent`` spaces."""
+    if indent is None:
+        return dumps(value).decode()
+    return json.dumps(value, indent=indent, ensure_ascii=False)

@@ -9,9 +9,11 @@ Messages never contain the API key: they are built from the response, never the 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import httpx
+
+from ._guards import is_array, is_object
 
 if TYPE_CHECKING:
     from .models import HTTPInfo
@@ -33,6 +35,7 @@ __all__ = [
     "ResponseValidationError",
     "SDKError",
     "StreamError",
+    "ValidationErrorData",
     "connection_error",
     "error_from_response",
 ]
@@ -61,6 +64,11 @@ class APIError(MistralError):
         """The server's ``x-request-id``: quote it when you report a problem."""
         request_id: str | None = self.headers.get("x-request-id")
         return request_id
+
+    @property
+    def raw_response(self) -> httpx.Response:
+        """The official SDK's name of :attr:`response`."""
+        return self.response
 
     def _summary(self) -> str:
         summary = f"{self.status_code} {self.message}"
@@ -108,6 +116,18 @@ class HTTPValidationError(APIError):
         """
         return _validation_details(self.body) or []
 
+    @property
+    def data(self) -> ValidationErrorData:
+        """The official SDK's shape of :attr:`detail`: ``error.data.detail``."""
+        return ValidationErrorData(self.detail)
+
+
+class ValidationErrorData(NamedTuple):
+    """What the official SDK's ``HTTPValidationError.data`` holds."""
+
+    detail: list[Any]
+    """The server's validation errors (see :attr:`HTTPValidationError.detail`)."""
+
 
 class RateLimitError(APIError):
     """429: too many requests or tokens; retried by default, honouring ``Retry-After``."""
@@ -126,7 +146,7 @@ class StreamError(APIError):
 
     @property
     def code(self) -> Any:
-        return self.body.get("code") if isinstance(self.body, dict) else None
+        return self.body.get("code") if is_object(self.body) else None
 
     def _summary(self) -> str:
         summary = f"error in the stream: {self.message}"
@@ -203,20 +223,20 @@ def parse_error_body(content: bytes) -> Any:
 
 
 def _validation_details(body: Any) -> list[Any] | None:
-    if not isinstance(body, dict):
+    if not is_object(body):
         return None
     for container in (body, body.get("message")):
-        detail = container.get("detail") if isinstance(container, dict) else None
-        if isinstance(detail, list):
+        detail = container.get("detail") if is_object(container) else None
+        if is_array(detail):
             return detail
     return None
 
 
 def _describe_details(details: list[Any]) -> str:
     """``messages.0.content: Field required; ...`` from FastAPI-style validation errors."""
-    problems = []
+    problems: list[str] = []
     for item in details:
-        if isinstance(item, dict):
+        if is_object(item):
             location = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
             problems.append(f"{location}: {item.get('msg', item)}" if location else str(item))
         else:
@@ -229,10 +249,10 @@ def server_message(body: Any, fallback: str) -> str:
     details = _validation_details(body)
     if details:
         return _describe_details(details)
-    if isinstance(body, dict):
+    if is_object(body):
         for key in ("message", "detail", "error"):
             value = body.get(key)
-            if isinstance(value, dict):
+            if is_object(value):
                 value = value.get("message", value)
             if value:
                 return _preview(value) if isinstance(value, str) else _one_line(value)

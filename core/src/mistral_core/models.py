@@ -10,17 +10,26 @@ Resource plugins declare their models as ``@attrs.define`` classes deriving from
 * :class:`Tagged` marks a discriminated union (``Annotated[A | B | UnknownVariant,
   Tagged("type")]``); a variant this client does not know is kept as an
   :class:`UnknownVariant` holding its raw JSON, and written back unchanged.
+
+Every model reads and writes itself as JSON (:meth:`Model.to_dict`,
+:meth:`Model.from_dict`, and pydantic's names for the same, which users of the official
+SDK call), and keeps the fields the server sent that it does not know
+(:attr:`Model.model_extra`).
 """
 
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any, Final, Literal
+import types
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 
 if TYPE_CHECKING:
     import httpx
+
+M = TypeVar("M", bound="Model")
 
 __all__ = [
     "UNSET",
@@ -88,10 +97,19 @@ class HTTPInfo:
 
 
 class Model:
-    """Base of every API model: gives top-level responses their :attr:`http` metadata."""
+    """Base of every API model: JSON in and out, HTTP metadata, and fields not known yet.
 
-    __slots__ = ("_http",)
+    Reading a model never loses what the server sent: a field this client does not know
+    is kept in :attr:`model_extra` and written back with the model (a conversation
+    history sent back, say). ``to_dict()`` and ``model_dump()`` give what is sent: JSON
+    names, unset fields left out, ``None`` as ``null``.
+    """
+
+    __slots__ = ("_extra", "_http")
     _http: HTTPInfo
+    _extra: dict[str, Any] | None
+    """Set by reading (``None`` when nothing was left over); unset on an instance built
+    by its constructor."""
 
     @property
     def http(self) -> HTTPInfo:
@@ -106,6 +124,96 @@ class Model:
             raise AttributeError(
                 f"this {type(self).__name__} was not returned by a call: it has no HTTP exchange"
             ) from None
+
+    @property
+    def model_extra(self) -> Mapping[str, Any]:
+        """The fields the server sent that this model does not know, by their JSON names.
+
+        They are written back by :meth:`to_dict` and when the model is sent in a request;
+        openai's and pydantic's models offer them under the same name.
+        """
+        return extra_of(self) or _NO_EXTRA
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of this model, as a request sends it.
+
+        JSON names (``textContent``, not ``text_content``), unset fields left out,
+        ``None`` kept as ``null``, unknown fields from :attr:`model_extra` kept.
+        """
+        return self.model_dump()
+
+    def to_json(self) -> str:
+        """The JSON text of :meth:`to_dict`, compact: what a request sends."""
+        return self.model_dump_json()
+
+    @classmethod
+    def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
+        """The model read from its JSON object, as a response is read.
+
+        Keys may be JSON names only; unknown keys go to :attr:`model_extra`, and values
+        the API may have added since (an enum value, a union variant) are kept. Raises
+        ``ValueError`` naming each field that does not fit.
+        """
+        from . import serde
+
+        return serde.read(data, cls)
+
+    @classmethod
+    def from_json(cls: type[M], text: str | bytes) -> M:
+        """The model read from its JSON text (see :meth:`from_dict`)."""
+        from . import _json
+
+        return cls.from_dict(_json.loads(text))
+
+    def model_dump(
+        self,
+        *,
+        mode: Literal["python", "json"] = "python",
+        by_alias: bool = True,
+        exclude_none: bool = False,
+    ) -> dict[str, Any]:
+        """The model as a dict, with the official SDK's (pydantic's) arguments.
+
+        By JSON name, as the official SDK does even with ``by_alias=False``: here
+        ``by_alias=False`` gives the Python names of the fields. Unset fields are always
+        left out; ``exclude_none`` leaves out ``None`` too. Values are JSON values in
+        both modes (enum members are ``str``).
+        """
+        from . import serde
+
+        del mode  # every value is a JSON value already: both modes give the same
+        dumped: dict[str, Any] = serde.dump(self, by_alias=by_alias)
+        return serde.without_none(dumped) if exclude_none else dumped
+
+    def model_dump_json(
+        self, *, indent: int | None = None, by_alias: bool = True, exclude_none: bool = False
+    ) -> str:
+        """The JSON text of :meth:`model_dump`: compact, or indented by ``indent``."""
+        from . import _json
+
+        value = self.model_dump(by_alias=by_alias, exclude_none=exclude_none)
+        return _json.dumps_text(value, indent=indent)
+
+    @classmethod
+    def model_validate(cls: type[M], data: Mapping[str, Any]) -> M:
+        """Pydantic's name for :meth:`from_dict`."""
+        return cls.from_dict(data)
+
+    @classmethod
+    def model_validate_json(cls: type[M], text: str | bytes) -> M:
+        """Pydantic's name for :meth:`from_json`."""
+        return cls.from_json(text)
+
+
+_NO_EXTRA: Mapping[str, Any] = types.MappingProxyType({})
+
+
+def extra_of(model: Model) -> dict[str, Any] | None:
+    """The unknown fields a model was read with; ``None`` when it was built, not read."""
+    try:
+        return model._extra
+    except AttributeError:  # built by its constructor, or not one of our models
+        return None
 
 
 @attrs.frozen

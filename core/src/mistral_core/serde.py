@@ -7,9 +7,13 @@ It comes in two strictnesses, built by the same :func:`make_converter`:
   (:class:`~mistral_core.models.UnknownVariant`); primitives are taken as JSON gave them.
 * :data:`request_converter` checks what callers pass before anything is sent: a dict or
   a model wherever a model goes, no unknown keys, no ``"1"`` where an ``int`` goes, no
-  string where a list goes. Its errors name the offending field.
+  string where a list goes. Its errors name the offending field. A dict may name a
+  field by its JSON name (``textContent``) or its Python name (``text_content``, the
+  official SDK's); a pydantic model (anything with ``model_dump``) is taken as its dict.
 
-Both write only what was set: a field holding ``UNSET`` is left out of the JSON.
+Both write only what was set: a field holding ``UNSET`` is left out of the JSON. Fields
+the server sent that a model does not know are kept (``Model.model_extra``) and written
+back.
 
 Building the converters costs some milliseconds, so this module is imported on the
 first call, not with ``mistral_core``.
@@ -28,18 +32,21 @@ import cattrs
 from cattrs.cols import is_sequence, list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from ._guards import is_array, is_list_or_tuple, is_mapping, is_object
 from .errors import FieldError
-from .models import OpenEnum, Tagged, UnknownVariant, Unset
+from .models import UNSET, Model, OpenEnum, Tagged, UnknownVariant, Unset, extra_of
 
 __all__ = [
     "FieldError",
     "converter",
     "describe_problems",
+    "dump",
     "make_converter",
     "read",
     "reader",
     "request_converter",
     "to_request_json",
+    "without_none",
 ]
 
 T = TypeVar("T")
@@ -49,10 +56,13 @@ JSON_NAME = "json_name"
 """attrs field metadata key: the JSON name of a field whose Python name differs."""
 
 
-def make_converter(*, strict: bool, detailed: bool = True) -> cattrs.Converter:
+def make_converter(
+    *, strict: bool, detailed: bool = True, json_names: bool = True
+) -> cattrs.Converter:
     """A converter that knows the building blocks of :mod:`mistral_core.models`.
 
-    ``detailed`` keeps the path of every problem, at some cost in speed.
+    ``detailed`` keeps the path of every problem, at some cost in speed; without
+    ``json_names``, models are written with the Python names of their fields.
     """
     conv = cattrs.Converter(forbid_extra_keys=strict, detailed_validation=detailed)
     _register_primitives(conv, strict=strict)
@@ -61,7 +71,9 @@ def make_converter(*, strict: bool, detailed: bool = True) -> cattrs.Converter:
     conv.register_structure_hook(OpenEnum, _structure_open_enum)
     conv.register_unstructure_hook(OpenEnum, lambda member: member.value)
     conv.register_structure_hook_factory(attrs.has, _model_factory(conv, strict=strict))
-    conv.register_unstructure_hook_factory(attrs.has, _model_unstructure_factory(conv))
+    conv.register_unstructure_hook_factory(
+        attrs.has, _model_unstructure_factory(conv, json_names=json_names)
+    )
     conv.register_unstructure_hook(UnknownVariant, lambda v: dict(v.raw))
     conv.register_structure_hook_factory(_is_union, _union_factory(conv, strict=strict))
     conv.register_structure_hook_factory(_is_tagged, _tagged_factory(conv, strict=strict))
@@ -116,15 +128,57 @@ def to_request_json(value: Mapping[str, Any], cls: type[T]) -> Any:
     try:
         model = request_converter.get_structure_hook(cls)(value, cls)
     except Exception as error:
+        plain = _plain(value)
+        if plain is not value:  # pydantic models in it: checked again as their dicts
+            return to_request_json(plain, cls)
         raise FieldError(_explained(error, value, cls, strict=True)) from None
     return request_converter.unstructure(model)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every pydantic model in it (anything with ``model_dump`` that is
+    not one of ours) replaced by its JSON dict; ``value`` itself when there is none.
+
+    Only a call whose input failed the fast check pays for this walk.
+    """
+    if is_mapping(value):
+        items = {key: _plain(item) for key, item in value.items()}
+        changed = any(items[key] is not item for key, item in value.items())
+        return items if changed else value
+    if is_list_or_tuple(value):
+        converted = [_plain(item) for item in value]
+        changed = any(new is not old for new, old in zip(converted, value, strict=True))
+        return converted if changed else value
+    if not isinstance(value, Model) and callable(getattr(value.__class__, "model_dump", None)):
+        return _plain(value.model_dump(mode="json", by_alias=True, exclude_none=True))
+    return value
+
+
+def dump(model: Any, *, by_alias: bool = True) -> Any:
+    """The JSON value of a model: by JSON names, or with ``by_alias=False`` by the Python
+    names of its fields."""
+    return (converter if by_alias else _python_names_converter()).unstructure(model)
+
+
+@functools.cache
+def _python_names_converter() -> cattrs.Converter:
+    return make_converter(strict=False, detailed=False, json_names=False)
+
+
+def without_none(value: Any) -> Any:
+    """A JSON value with every ``None`` member of its objects left out, at any depth."""
+    if is_object(value):
+        return {key: without_none(item) for key, item in value.items() if item is not None}
+    if is_array(value):
+        return [without_none(item) for item in value]
+    return value
 
 
 def describe_problems(exc: BaseException, root: str = "(root)") -> list[str]:
     """One ``path: problem`` line per problem in a structuring error."""
     if not isinstance(exc, cattrs.BaseValidationError):
         return [f"{root}: {exc}"]
-    problems = []
+    problems: list[str] = []
     for message in cattrs.transform_error(exc, path="", format_exception=_format_problem):
         problem, _, path = message.rpartition(" @ ")
         if not path and problem.startswith("unknown field"):
@@ -173,14 +227,17 @@ def _checked(kind: type, check: Callable[[Any], bool]) -> StructureHook:
 
 def _list_factory(conv: cattrs.Converter) -> Callable[[Any], StructureHook]:
     def factory(list_type: Any) -> StructureHook:
+        structure_items: StructureHook
         if conv.detailed_validation:
             structure_items = list_structure_factory(list_type, conv)  # keeps item paths
         else:
             item_type = typing.get_args(list_type)[0] if typing.get_args(list_type) else Any
             item_hook = conv.get_structure_hook(item_type)
 
-            def structure_items(value: Any, _: Any) -> Any:
+            def structure_fast(value: Any, _: Any) -> Any:
                 return [item_hook(item, item_type) for item in value]
+
+            structure_items = structure_fast
 
         def structure(value: Any, t: Any) -> Any:
             if not isinstance(value, (list, tuple)):
@@ -217,8 +274,33 @@ def _json_names(cls: type) -> dict[str, Any]:
     }
 
 
+def _json_keys(cls: type) -> frozenset[str]:
+    return frozenset(a.metadata.get(JSON_NAME, a.name) for a in attrs.fields(cls))
+
+
+def _aliases(cls: type) -> dict[str, str]:
+    """Python name -> JSON name, for the fields whose names differ."""
+    return {a.name: a.metadata[JSON_NAME] for a in attrs.fields(cls) if JSON_NAME in a.metadata}
+
+
+def _known_keys(cls: type) -> frozenset[str]:
+    """The keys an object of ``cls`` may have: JSON names and Python names."""
+    return _json_keys(cls) | frozenset(_aliases(cls))
+
+
+def _with_json_names(value: Mapping[str, Any], aliases: Mapping[str, str]) -> dict[str, Any]:
+    """``value`` with each field given by its Python name renamed to its JSON name."""
+    renamed: dict[str, Any] = {}
+    for key, item in value.items():
+        json_key = aliases.get(key, key)
+        if json_key in renamed or (json_key != key and json_key in value):
+            raise ValueError(f"{key!r} and {json_key!r} name the same field: give one of them")
+        renamed[json_key] = item
+    return renamed
+
+
 def _model_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], StructureHook]:
-    def factory(cls: type) -> StructureHook:
+    def factory(cls: type[Any]) -> StructureHook:
         structure_fields: StructureHook
         if conv.detailed_validation:
             structure_fields = make_dict_structure_fn(
@@ -233,14 +315,26 @@ def _model_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
             if not strict:
                 return structure_fields
 
+        aliases, keys = _aliases(cls), _json_keys(cls)
+        names = [(a.metadata.get(JSON_NAME, a.name), a.name) for a in attrs.fields(cls)]
+
         def structure(value: Any, t: Any) -> Any:
+            extra = None
             if isinstance(value, cls):  # a model built by the caller is checked like a dict
-                value = conv.unstructure(value)
-            elif not isinstance(value, Mapping):
+                extra = extra_of(value)  # what the server sent it with goes back as it was
+                value = {
+                    key: item for key, name in names if (item := getattr(value, name)) is not UNSET
+                }  # one level: the models in it are checked (their extras kept) in their turn
+            elif not is_mapping(value):  # (requests only: responses take the fast path)
                 raise TypeError(
                     f"expected an object ({cls.__name__}), got {type(value).__name__} {value!r:.60}"
                 )
-            return structure_fields(value, t)
+            elif aliases and not keys.issuperset(value):  # Python names (the official SDK's)
+                value = _with_json_names(value, aliases)
+            model = structure_fields(value, t)
+            if extra:
+                object.__setattr__(model, "_extra", extra)
+            return model
 
         return structure
 
@@ -256,6 +350,8 @@ def _fast_structure_fn(
     keyword argument, and a field that JSON gives as it is (``str``, ``int``...) is read
     with no call at all. A missing required key raises ``KeyError``, an unknown one (when
     forbidden) ``ValueError``; :func:`_explained` says which, with a detailed pass.
+    Otherwise the keys left over are the model's ``_extra`` (``None`` when there are
+    none, which one set comparison tells), so that nothing the server sent is lost.
     """
     attrs.resolve_types(cls)
     keys = [field.metadata.get(JSON_NAME, field.name) for field in attrs.fields(cls)]
@@ -263,7 +359,8 @@ def _fast_structure_fn(
     check = "    if not __keys.issuperset(o):\n        raise ValueError('unknown field')\n"
     fills_slots = _can_fill_slots(cls)
     namespace["__new"] = object.__new__
-    arguments = []
+    namespace["__set"] = object.__setattr__
+    arguments: list[str] = []
     for index, field in enumerate(attrs.fields(cls)):
         key = repr(keys[index])
         try:
@@ -282,12 +379,20 @@ def _fast_structure_fn(
         )
     source = "def structure(o, _):\n" + _OBJECT_CHECK + (check if forbid_extra_keys else "")
     if fills_slots:
-        source += "    i = __new(__cls)\n" + "\n".join(arguments) + "\n    return i\n"
+        source += "    i = __new(__cls)\n" + "\n".join(arguments) + "\n"
     else:
-        source += f"    return __cls({', '.join(arguments)})\n"
+        source += f"    i = __cls({', '.join(arguments)})\n"
+    if issubclass(cls, Model):
+        extra = "None" if forbid_extra_keys else _LEFT_OVER
+        setter = "i._extra = {}" if fills_slots else "__set(i, '_extra', {})"
+        source += f"    {setter.format(extra)}\n"
+    source += "    return i\n"
     exec(compile(source, f"<mistral_core structure {cls.__qualname__}>", "exec"), namespace)
     return namespace["structure"]  # type: ignore[no-any-return]
 
+
+_LEFT_OVER = "None if __keys.issuperset(o) else {k: v for k, v in o.items() if k not in __keys}"
+"""The keys of a JSON object that no field of the model takes."""
 
 _OBJECT_CHECK = (
     "    if o.__class__ is not dict and not isinstance(o, __Mapping):\n"
@@ -312,15 +417,31 @@ def _can_fill_slots(cls: type) -> bool:
     )
 
 
-def _model_unstructure_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any], Any]]:
+def _model_unstructure_factory(
+    conv: cattrs.Converter, *, json_names: bool
+) -> Callable[[Any], Callable[[Any], Any]]:
     def factory(cls: type) -> Callable[[Any], Any]:
-        overrides = _json_names(cls)
+        overrides = _json_names(cls) if json_names else {}
         for a in attrs.fields(cls):
             if isinstance(a.default, Unset):
                 overrides[a.name] = override(
                     omit_if_default=True, rename=overrides.get(a.name, override()).rename
                 )
-        return make_dict_unstructure_fn(cls, conv, **overrides)
+        unstructure_fields: Callable[[Any], Any] = make_dict_unstructure_fn(cls, conv, **overrides)
+        if not issubclass(cls, Model):
+            return unstructure_fields
+
+        def unstructure(model: Any) -> Any:
+            fields = unstructure_fields(model)
+            try:
+                extra = model._extra
+            except AttributeError:  # built by its constructor: nothing was read
+                return fields
+            if extra:
+                fields.update(extra)
+            return fields
+
+        return unstructure
 
     return factory
 
@@ -354,7 +475,7 @@ def _tagged_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], 
         hooks: dict[type, StructureHook] = {}  # each variant's, made when first needed
 
         def keys_of(variant: type) -> frozenset[str]:
-            return frozenset(a.metadata.get(JSON_NAME, a.name) for a in attrs.fields(variant))
+            return _known_keys(variant)
 
         def hook_of(variant: type) -> StructureHook:
             hook = hooks.get(variant)
@@ -363,12 +484,14 @@ def _tagged_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], 
             return hook
 
         def structure(value: Any, _: Any) -> Any:
-            if type(value) is not dict:  # JSON gives dicts: the rest is the caller's input
+            # JSON gives dicts: the rest is the caller's input (``__class__``, not
+            # ``type()``, which would make type checkers take ``value`` for an untyped dict)
+            if value.__class__ is not dict:
                 if isinstance(value, UnknownVariant):
                     return value
                 if isinstance(value, known):
                     return hook_of(type(value))(value, type(value))
-                if not isinstance(value, Mapping):
+                if not is_mapping(value):
                     raise TypeError(f"expected an object, got {type(value).__name__} {value!r:.60}")
             tag_value = value.get(tag)
             variant = by_tag.get(tag_value) if isinstance(tag_value, str) else None
@@ -448,7 +571,7 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
                 return None
             if type(value) in as_is:  # lenient and primitive: nothing to do
                 return value
-            only = only_member.get(type(value))
+            only = only_member.get(value.__class__)  # (``type()`` would be untyped here)
             if only is not None:  # the common case: one member takes this kind of JSON value
                 return only[0](value, only[1])
             error: Exception | None = None
@@ -482,12 +605,10 @@ def _best_fit_first(candidates: list[Candidate]) -> list[Candidate]:
     models = [c for c in candidates if attrs.has(c[2])]
     if len(models) < 2:
         return candidates
-    keys = [
-        frozenset(a.metadata.get(JSON_NAME, a.name) for a in attrs.fields(c[2])) for c in models
-    ]
+    keys = [_known_keys(c[2]) for c in models]
 
     def structure(value: Any, _: Any) -> Any:
-        if not isinstance(value, Mapping):
+        if not is_mapping(value):
             raise TypeError(f"expected an object, got {type(value).__name__} {value!r:.60}")
         ranked = sorted(range(len(models)), key=lambda i: -len(keys[i].intersection(value)))
         error: Exception | None = None
@@ -501,7 +622,7 @@ def _best_fit_first(candidates: list[Candidate]) -> list[Candidate]:
         raise error or TypeError(f"no model of the union takes {value!r:.60}")
 
     objects: Candidate = (lambda value: isinstance(value, Mapping), structure, models[0][2])
-    instances = [(lambda v, m=c[2]: isinstance(v, m), c[1], c[2]) for c in models]
+    instances: list[Candidate] = [(_instance_of(c[2]), c[1], c[2]) for c in models]
     first = candidates.index(models[0])
     rest = [c for c in candidates if c not in models]
     return [*rest[:first], *instances, objects, *rest[first:]]
@@ -547,6 +668,11 @@ def _tagged_last(candidates: list[Candidate]) -> list[Candidate]:
     return first_turns + tagged
 
 
+def _instance_of(kind: type[Any]) -> Callable[[Any], bool]:
+    """Whether a value is a ``kind`` (a model the caller built)."""
+    return lambda value: isinstance(value, kind)
+
+
 def _known_tags_only(candidate: Candidate) -> Candidate:
     accepts, hook, member = candidate
     tagged = _tagged_of(member)
@@ -554,7 +680,7 @@ def _known_tags_only(candidate: Candidate) -> Candidate:
     known = {_variant_tag(v, tagged.tag) for v in _variants(member) if v is not UnknownVariant}
 
     def accepts_known(value: Any) -> bool:
-        if isinstance(value, Mapping):
+        if is_mapping(value):
             tag = value.get(tagged.tag)
             return isinstance(tag, str) and tag in known
         return accepts(value)
@@ -599,7 +725,7 @@ def _only_member_by_json_type(
     """For each JSON value type, the hook of the one member that takes it (if just one)."""
     if any(typing.get_origin(member) is typing.Literal for _, _, member in candidates):
         return {}  # a Literal takes some values of a type, not all: no shortcut
-    table = {}
+    table: dict[type, tuple[StructureHook, Any]] = {}
     for json_type, sample in _JSON_SAMPLES.items():
         takers = [(hook, member) for accepts, hook, member in candidates if accepts(sample)]
         if len(takers) == 1:
