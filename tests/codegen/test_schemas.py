@@ -6,16 +6,21 @@ from typing import Any
 
 import pytest
 
+from tools.codegen.__main__ import SPEC_DIR, SPEC_FILES
+from tools.codegen.layout import argument_name, plan
+from tools.codegen.overlay import ALWAYS_SENT
 from tools.codegen.schemas import (
     Definitions,
     EnumDef,
     ModelDef,
     UnionDef,
+    attribute_name,
     enum_member,
     python_name,
+    snake_name,
     split_union,
 )
-from tools.codegen.spec import Spec
+from tools.codegen.spec import Spec, load
 
 
 def definitions(**schemas: Any) -> Definitions:
@@ -170,13 +175,43 @@ def test_field_docs_say_bounds_and_server_defaults() -> None:
     [
         ("from", "from_"),
         ("self", "self_"),
-        ("options", "options_"),
+        ("options", "options"),
         ("api-version", "api_version"),
         ("2d", "_2d"),
     ],
 )
 def test_python_names(json_name: str, python: str) -> None:
     assert python_name(json_name) == python
+
+
+@pytest.mark.parametrize(
+    ("json_name", "python"),
+    [
+        ("textContent", "text_content"),
+        ("isExecutable", "is_executable"),
+        ("nextPageToken", "next_page_token"),
+        ("URLValue", "url_value"),
+        ("prompt_tokens", "prompt_tokens"),
+        ("Last-Event-ID", "last_event_id"),
+        ("AND", "and_"),
+        ("v2Config", "v2_config"),
+    ],
+)
+def test_fields_are_named_in_snake_case_as_the_official_sdk_does(
+    json_name: str, python: str
+) -> None:
+    assert snake_name(json_name) == python
+
+
+def test_the_official_names_and_the_spec_s_overrides_win_over_the_rule() -> None:
+    assert attribute_name("JsonSchema", "schema", {"x-speakeasy-name-override": "x"}) == "x"
+    assert attribute_name("CreateFileResponse", "bytes", {}) == "size_bytes"
+    assert attribute_name("Anything", "sharingScope", {}) == "sharing_scope"
+
+
+def test_no_argument_is_called_options_which_every_method_takes_for_call_options() -> None:
+    assert argument_name("options") == "options_"
+    assert argument_name("model") == "model"
 
 
 def test_split_union_respects_brackets() -> None:
@@ -280,3 +315,14 @@ def test_a_tag_is_optional_without_a_discriminator_when_no_variant_requires_it(
     defined = defs.defs["U"]
     assert isinstance(defined, UnionDef)
     assert (defined.tag, defined.optional_tag) == ("type", optional)
+
+
+def test_the_overlay_makes_each_of_its_fields_required_in_the_generated_models() -> None:
+    """Each entry of the overlay names a field that exists, and has its reason."""
+    layout = plan(load(*(SPEC_DIR / name for name in SPEC_FILES)))
+    for (model, json_name), reason in ALWAYS_SENT.items():
+        definition = layout.definitions.defs[model]
+        assert isinstance(definition, ModelDef), model
+        field = next(f for f in definition.fields if f.json_name == json_name)
+        assert field.default is None, (model, json_name)
+        assert len(reason) > 40, (model, json_name)

@@ -32,7 +32,7 @@ from tests.plugins import helpers
 from tests.plugins.helpers import Arguments
 from tools.codegen.groups import GROUPS
 from tools.codegen.layout import GroupPlan, MethodPlan
-from tools.codegen.schemas import python_name
+from tools.codegen.schemas import snake_name
 
 TABLE_OPERATIONS = sum(len(group.methods) for group in GROUPS)
 
@@ -314,12 +314,14 @@ def test_methods_take_the_spec_s_parameters(group_plan: GroupPlan, method_plan: 
     properties, required = helpers.object_shape(operation.body or {})
     in_spec: dict[str, bool] = {}
     for p in operation.parameters:  # an alias of an earlier parameter is left out
-        if python_name(p.name) not in map(python_name, in_spec):
+        if snake_name(p.name) not in map(snake_name, in_spec):
             in_spec[p.name] = p.required
     if any(not p.json_name for p in method_plan.params):  # a list or a union: one argument
         in_spec[""] = operation.body_required
     else:  # but ``stream``: the method called says whether the answer streams
         in_spec.update({name: name in required for name in properties if name != "stream"})
+    if method_plan.stream_sibling:  # the official SDK's flag, which must agree with the method
+        in_spec["stream"] = False
     json_names = {p.name: p.json_name for p in method_plan.params}
     cls = helpers.resource_class(group_plan)
     name = method_plan.method.name

@@ -18,12 +18,25 @@ import pytest
 
 from mistral_core import DownloadResponse, EventStream, Mistral, Page, Unset, serde
 from mistral_core.plugins import RESOURCES_GROUP, installed
+from mistral_core.providers import CallTarget
 from mistral_core.testing.samples import sample_value
-from mistral_core.testing.server import SENTENCE, FakeServer
+from mistral_core.testing.server import (
+    AZURE_PATHS,
+    SENTENCE,
+    VERTEX_PATH,
+    FakeServer,
+    Received,
+)
+from mistral_plugin_azure import PATHS as AZURE_PLUGIN_PATHS
+from mistral_plugin_azure import MistralAzure
+from mistral_plugin_gcp import GCPProvider, MistralGCP
+from tests.payloads import user_says
 from tests.plugins import helpers
 from tools.codegen.layout import GroupPlan, MethodPlan
 
 AUTH = {"authorization": "Bearer test-key"}
+CHAT_ID = "chat_completion_v1_chat_completions_post"
+FIM_ID = "fim_completion_v1_fim_completions_post"
 CHAT: dict[str, Any] = {
     "model": "mistral-small-latest",
     "messages": [{"role": "user", "content": "Hello"}],
@@ -135,7 +148,7 @@ def test_chat_completion_echoes_the_model(client: Mistral) -> None:
 def test_upload_reports_the_file(client: Mistral) -> None:
     content = b"x" * 200_000 + b"\r\n--not-a-boundary\r\n" + b"y" * 1000
     result = client.files.upload(file={"file_name": "big.jsonl", "content": content})
-    assert (result.filename, result.bytes) == ("big.jsonl", len(content))
+    assert (result.filename, result.size_bytes) == ("big.jsonl", len(content))
 
 
 def test_chat_stream_over_loopback(client: Mistral) -> None:
@@ -227,3 +240,115 @@ def test_samples_seed_keeps_the_default() -> None:
     assert sample_value(str) == "sample"
     assert sample_value(str, seed=2) == "sample-2"
     assert sample_value(typing.Any, seed=0) == "sample"
+
+
+# --- what was asked -------------------------------------------------------------------------
+
+
+def test_requests_are_recorded_with_their_operation(server: FakeServer, client: Mistral) -> None:
+    server.clear_requests()
+    client.chat.complete(**CHAT)
+    get(f"{server.url}/v1/models?page=2")
+    get(f"{server.url}/v1/no/such/thing", **AUTH)
+
+    chat, unsigned, unknown = server.requests
+    assert isinstance(chat, Received)
+    assert (chat.method, chat.path, chat.status) == ("POST", "/v1/chat/completions", 200)
+    assert chat.operation == "chat_completion_v1_chat_completions_post"
+    assert chat.json == CHAT
+    assert chat.headers["authorization"] == "Bearer test-key"
+    assert (unsigned.status, unsigned.operation, unsigned.query) == (401, None, {"page": ["2"]})
+    assert (unknown.status, unknown.operation, unknown.json) == (404, None, None)
+    server.clear_requests()
+    assert server.requests == []
+
+
+def test_an_upload_is_recorded_without_its_body(server: FakeServer, client: Mistral) -> None:
+    server.clear_requests()
+    client.files.upload(file={"file_name": "a.jsonl", "content": b"{}"})
+    (upload,) = server.requests
+    assert (upload.operation, upload.json, upload.status) == (
+        "files_api_routes_upload_file",
+        None,
+        200,
+    )
+
+
+# --- the clouds' paths ------------------------------------------------------------------------
+
+
+def test_azure_paths_are_the_azure_plugins() -> None:
+    assert {azure: mistral for mistral, azure in AZURE_PLUGIN_PATHS.items()} == AZURE_PATHS
+
+
+def test_the_vertex_path_is_the_gcp_plugins() -> None:
+    provider = GCPProvider(project_id="p", region="us-central1", access_token="t")
+    for path in ("/v1/chat/completions", "/v1/fim/completions"):
+        for stream in (False, True):
+            call = CallTarget("op", path, {"model": "m-1"}, stream, "http://x")
+            url = provider.endpoint(call).url
+            assert VERTEX_PATH.fullmatch(url.removeprefix("http://x"))
+
+
+def test_azure_chat_and_ocr(server: FakeServer) -> None:
+    server.clear_requests()
+    with MistralAzure(api_key="azure-key", server_url=server.url) as azure:
+        res = azure.chat.complete(model="azureai", messages=user_says())
+        message = res.choices[0].message
+        assert not isinstance(message, Unset)
+        assert message.content == SENTENCE
+        with azure.chat.stream(model="azureai", messages=user_says()) as events:
+            streamed = "".join(str(e.data.choices[0].delta.content or "") for e in events)
+        assert streamed == SENTENCE
+        pages = azure.ocr.process(
+            model="mistral-ocr-2505",
+            document={"type": "document_url", "document_url": "https://example.com/a.pdf"},
+        ).pages
+        assert pages
+    chat, stream, ocr = server.requests
+    assert (chat.path, chat.operation) == ("/models/chat/completions", CHAT_ID)
+    assert chat.query == {"api-version": ["2024-05-01-preview"]}
+    assert stream.path == "/models/chat/completions"
+    assert (ocr.path, ocr.operation) == ("/providers/mistral/azure/ocr", "ocr_v1_ocr_post")
+    assert all(r.status == 200 for r in server.requests)
+
+
+def test_vertex_chat_and_fim_whole_and_streamed(server: FakeServer) -> None:
+    server.clear_requests()
+    with MistralGCP(
+        project_id="my-project", region="us-central1", access_token="t", server_url=server.url
+    ) as vertex:
+        res = vertex.chat.complete(model="mistral-small-2503", messages=user_says())
+        assert res.model == "mistral-small-2503"
+        message = res.choices[0].message
+        assert not isinstance(message, Unset)
+        assert message.content == SENTENCE
+        with vertex.chat.stream(model="mistral-small-2503", messages=user_says()) as events:
+            assert len(list(events)) > 3
+        fim = vertex.fim.complete(model="codestral-2501", prompt="def f(", suffix="return 1")
+        assert fim.model == "codestral-2501"
+        with vertex.fim.stream(model="codestral-2501", prompt="def f(") as events:
+            chunks = [event.data for event in events]
+        assert "".join(str(c.choices[0].delta.content or "") for c in chunks) == SENTENCE
+    models = "/v1/projects/my-project/locations/us-central1/publishers/mistralai/models"
+    assert [(r.path, r.operation, r.status) for r in server.requests] == [
+        (f"{models}/mistral-small-2503:rawPredict", CHAT_ID, 200),
+        (f"{models}/mistral-small-2503:streamRawPredict", CHAT_ID, 200),
+        (f"{models}/codestral-2501:rawPredict", FIM_ID, 200),
+        (f"{models}/codestral-2501:streamRawPredict", FIM_ID, 200),
+    ]
+
+
+def test_vertex_stream_raw_predict_streams_without_asking(server: FakeServer) -> None:
+    url = f"{server.url}/v1/projects/p/locations/r/publishers/mistralai/models/m:streamRawPredict"
+    with httpx.stream("POST", url, json=CHAT, headers=AUTH, timeout=10) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        lines = [line for line in response.iter_lines() if line]
+    assert lines[-1] == "data: [DONE]"
+
+
+def test_vertex_paths_need_a_post_and_a_key(server: FakeServer) -> None:
+    url = f"{server.url}/v1/projects/p/locations/r/publishers/mistralai/models/m:rawPredict"
+    assert get(url, **AUTH).status_code == 405
+    assert httpx.post(url, json=CHAT, timeout=10).status_code == 401
+    assert get(f"{server.url}/models/chat/completions", **AUTH).status_code == 405

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .groups import GROUPS, Group, Method
-from .schemas import Definitions, ModelDef, pascal, python_name, split_union
+from .schemas import Definitions, ModelDef, pascal, snake_name, split_union
 from .spec import Operation, Schema, Spec, ref_name
 
 __all__ = ["TYPES_DISTRIBUTION", "TYPES_PACKAGE", "GroupPlan", "Layout", "MethodPlan", "plan"]
@@ -64,6 +64,11 @@ class MethodPlan:
     events: str
     stream_flag: bool = False
     """Whether the body says ``"stream": true`` (an operation that answers both ways)."""
+    stream_field: bool = False
+    """Whether the body has a ``stream`` field (which the method sets, not the caller)."""
+    stream_sibling: str = ""
+    """The method of the same operation that answers the other way (``stream`` beside
+    ``complete``): the method takes the official SDK's ``stream=`` flag, which must agree."""
     pages: PagesPlan | None = None
     plain: str = ""
     """The type of a JSON answer that is a plain value (``str``), returned as parsed."""
@@ -77,7 +82,7 @@ class MethodPlan:
 class GroupPlan:
     group: Group
     methods: list[MethodPlan]
-    uses: set[str] = field(default_factory=set)
+    uses: set[str] = field(default_factory=set[str])
     """Every definition the group's methods need, directly or not."""
 
     @property
@@ -140,12 +145,23 @@ def _types_module(package: str) -> str:
 
 
 def _plan_group(definitions: Definitions, spec: Spec, group: Group) -> GroupPlan:
-    methods = []
+    methods: list[MethodPlan] = []
     constants: dict[str, str] = {}
     for method in group.methods:
         operation = spec.operations[method.operation_id]
         constant = constants.setdefault(operation.id, method.name.upper())
         methods.append(_plan_method(definitions, group, method, operation, constant))
+    for method_plan in methods:
+        if method_plan.stream_field:
+            method_plan.stream_sibling = next(
+                (
+                    other.method.name
+                    for other in methods
+                    if other.operation.id == method_plan.operation.id
+                    and (other.kind == "stream") != (method_plan.kind == "stream")
+                ),
+                "",
+            )
     return GroupPlan(group, methods)
 
 
@@ -168,14 +184,14 @@ def _plan_method(
     kind = _kind(method, operation)
     params: list[Param] = []
     for p in operation.parameters:
-        name = python_name(p.name)
+        name = argument_name(snake_name(p.name))
         if any(other.name == name for other in params):
             continue  # an alias of an earlier parameter (``sort_direction`` of
             # ``sort.direction``, the ``Last-Event-ID`` header of a query parameter)
         type_expr = definitions.type_of(p.schema, pascal(operation.id) + pascal(p.name)).expr
         params.append(Param(name, p.name, p.location, type_expr, p.required, p.description))
     body_model = ""
-    stream_flag = False
+    stream_flag = stream_field = False
     if operation.body is not None:
         body_type = definitions.type_of(operation.body, pascal(operation.id) + "Body")
         body_model = " | ".join(m for m in split_union(body_type.expr) if m != "None")
@@ -183,7 +199,8 @@ def _plan_method(
         if isinstance(model, ModelDef):
             body_params = _body_params(definitions, operation, model, renames)
             # which method is called says whether the answer streams
-            stream_flag = kind == "stream" and any(p.json_name == "stream" for p in body_params)
+            stream_field = any(p.json_name == "stream" for p in body_params)
+            stream_flag = kind == "stream" and stream_field
             params += [p for p in body_params if p.json_name != "stream"]
         else:  # a list or a union: the whole body is one argument, as in the official SDK
             body_model = definitions.alias(
@@ -220,6 +237,7 @@ def _plan_method(
         returns,
         events,
         stream_flag=stream_flag,
+        stream_field=stream_field,
         pages=pages,
         plain=plain,
     )
@@ -230,7 +248,7 @@ def _body_params(
 ) -> list[Param]:
     """A JSON or form body's fields, each a keyword argument; files take any upload."""
     properties = definitions.flatten(_resolved(definitions, operation.body or {}))[0]
-    params = []
+    params: list[Param] = []
     for body_field in model.fields:
         type_expr = body_field.type.replace(" | Unset", "")
         field_schema = _resolved(definitions, properties.get(body_field.json_name, {}))
@@ -239,7 +257,7 @@ def _body_params(
             type_expr = FILE_INPUT
         params.append(
             Param(
-                renames.get(body_field.json_name, body_field.name),
+                argument_name(renames.get(body_field.json_name, body_field.name)),
                 body_field.json_name,
                 "body",
                 type_expr,
@@ -248,6 +266,11 @@ def _body_params(
             )
         )
     return params
+
+
+def argument_name(name: str) -> str:
+    """A method's keyword argument for a field: every method also takes ``**options``."""
+    return f"{name}_" if name == "options" else name
 
 
 def _resolved(definitions: Definitions, schema: Schema) -> Schema:

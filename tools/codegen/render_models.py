@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
+from .official import CLASS_ALIASES
 from .schemas import AliasDef, Definition, EnumDef, ModelDef, UnionDef, enum_member
 
 WIDTH = 100
@@ -26,14 +27,32 @@ def render_models(
     """A module defining ``definitions`` (in dependency order) and re-exporting others.
 
     ``imports`` and ``reexports`` map a module to the names taken from it: the first are
-    used by the definitions here, the second only offered to users of this module.
+    used by the definitions here, the second only offered to users of this module. The
+    official SDK's names of a class (:data:`CLASS_ALIASES`) go wherever the class goes.
     """
     body = [_render(definition) for definition in _ordered(definitions)]
-    text = "\n\n\n".join(body)
-    names = sorted({d.name for d in definitions} | {n for ns in reexports.values() for n in ns})
+    aliases = [_render_alias(d.name, alias) for d in definitions for alias in _aliases(d.name)]
+    text = "\n\n\n".join(body + aliases)
+    reexports = {
+        module: [*names, *(alias for name in names for alias in _aliases(name))]
+        for module, names in reexports.items()
+    }
+    names = sorted(
+        {d.name for d in definitions}
+        | {alias for d in definitions for alias in _aliases(d.name)}
+        | {n for ns in reexports.values() for n in ns}
+    )
     lines = [header(sources), _docstring(module_doc, 0), "", *_imports(text, imports, reexports)]
     lines += ["", f"__all__ = {_list(names)}", "", "", text, ""]
     return "\n".join(lines)
+
+
+def _aliases(name: str) -> tuple[str, ...]:
+    return CLASS_ALIASES.get(name, ())
+
+
+def _render_alias(name: str, alias: str) -> str:
+    return f'{alias} = {name}\n"""The official SDK\'s name of ``{name}``."""'
 
 
 def _ordered(definitions: list[Definition]) -> list[Definition]:
@@ -72,7 +91,7 @@ def _render(definition: Definition) -> str:
 
 
 def _render_enum(enum: EnumDef) -> str:
-    members = []
+    members: list[str] = []
     seen: set[str] = set()
     for value in enum.values:
         name = enum_member(value)
@@ -123,7 +142,7 @@ def _imports(
         for n in ("UNSET", "Model", "OpenEnum", "Tagged", "UnknownVariant", "Unset")
         if re.search(rf"\b{n}\b", text)
     ]
-    lines = []
+    lines: list[str] = []
     if typing_names:
         lines += [f"from typing import {', '.join(typing_names)}", ""]
     if "attrs." in text:

@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .spec import Schema, Spec, ref_name
+from .official import FIELD_NAMES
+from .overlay import ALWAYS_SENT
+from .spec import Schema, Spec, is_array, is_object, ref_name
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,8 @@ class FieldDef:
 class ModelDef:
     name: str
     doc: str
-    fields: list[FieldDef] = field(default_factory=list)
-    refs: set[str] = field(default_factory=set)
+    fields: list[FieldDef] = field(default_factory=list[FieldDef])
+    refs: set[str] = field(default_factory=set[str])
 
 
 @dataclass
@@ -49,7 +51,7 @@ class EnumDef:
     name: str
     doc: str
     values: list[str]
-    refs: set[str] = field(default_factory=set)
+    refs: set[str] = field(default_factory=set[str])
 
 
 @dataclass
@@ -58,7 +60,7 @@ class UnionDef:
     doc: str
     tag: str
     variants: list[str]
-    refs: set[str] = field(default_factory=set)
+    refs: set[str] = field(default_factory=set[str])
     optional_tag: bool = False
     """Whether an object may leave the tag out: the union has no discriminator (the server
     tries its members in turn) and no variant requires the tag."""
@@ -71,7 +73,7 @@ class AliasDef:
     name: str
     doc: str
     type: str
-    refs: set[str] = field(default_factory=set)
+    refs: set[str] = field(default_factory=set[str])
 
 
 Definition = ModelDef | EnumDef | UnionDef | AliasDef
@@ -122,7 +124,7 @@ class Definitions:
         if "enum" in schema:
             return self._enum_type(schema, context)
         kind = schema.get("type")
-        if isinstance(kind, list):
+        if is_array(kind):
             return _union([self.type_of({**schema, "type": k}, context) for k in kind])
         if kind == "null":
             return Type("None")
@@ -135,7 +137,7 @@ class Definitions:
             if schema.get("properties"):
                 return self._inline(schema, context)
             values = schema.get("additionalProperties")
-            if isinstance(values, dict) and values:
+            if is_object(values) and values:
                 value = self.type_of(values, context)
                 return Type(f"dict[str, {value.expr}]", value.refs)
             return Type("dict[str, Any]")
@@ -193,9 +195,11 @@ class Definitions:
         self.defs[name] = model  # first, so that a model may refer to itself
         properties, required = self.flatten(schema)
         for json_name, property_schema in properties.items():
-            model.fields.append(
-                self._field(name, json_name, property_schema, json_name in required)
-            )
+            required_here = json_name in required or (name, json_name) in ALWAYS_SENT
+            field_def = self._field(name, json_name, property_schema, required_here)
+            if any(other.name == field_def.name for other in model.fields):
+                field_def.name = python_name(json_name)  # ``fooBar`` beside ``foo_bar``
+            model.fields.append(field_def)
         for field_def in model.fields:
             model.refs |= _names_in(field_def.type, self.defs)
 
@@ -203,7 +207,7 @@ class Definitions:
         tag_value = self._tags.get((model, json_name))
         if tag_value is None and "const" in schema:
             tag_value = schema["const"]
-        name = python_name(json_name)
+        name = attribute_name(model, json_name, schema)
         if tag_value is not None:
             return FieldDef(name, json_name, f"Literal[{tag_value!r}]", repr(tag_value), "")
         kind = self.type_of(schema, model + pascal(json_name))
@@ -252,7 +256,7 @@ class Definitions:
 def _field_sets(schema: Schema) -> list[Schema]:
     """The alternatives of a ``oneOf`` that only says which of its fields an object has
     (``rawContent`` or ``textContent``): inline sets of properties, without a tag."""
-    members = schema.get("oneOf") or []
+    members: list[Schema] = schema.get("oneOf") or []
     if "discriminator" in schema or not members:
         return []
     return list(members) if all("properties" in m and "$ref" not in m for m in members) else []
@@ -275,15 +279,16 @@ def _variant_tags(spec: Spec) -> dict[tuple[str, str], str]:
     tags: dict[tuple[str, str], str] = {}
 
     def visit(node: Any) -> None:
-        if isinstance(node, dict):
+        if is_object(node):
             discriminator = node.get("discriminator")
-            if isinstance(discriminator, dict):
-                tag = discriminator["propertyName"]
-                for value, ref in discriminator.get("mapping", {}).items():
+            if is_object(discriminator):
+                tag: str = discriminator["propertyName"]
+                mapping: dict[str, str] = discriminator.get("mapping") or {}
+                for value, ref in mapping.items():
                     tags.setdefault((ref_name(ref), tag), value)
             for child in node.values():
                 visit(child)
-        elif isinstance(node, list):
+        elif is_array(node):
             for child in node:
                 visit(child)
 
@@ -321,7 +326,7 @@ def _union(types: list[Type]) -> Type:
         members.insert(max(members.index(enum) for enum in enums) + 1, "str")
     if "None" in members:  # last, as people write it
         members = [m for m in members if m != "None"] + ["None"]
-    refs: frozenset[str] = frozenset().union(*(kind.refs for kind in types))
+    refs = frozenset[str]().union(*(kind.refs for kind in types))
     return Type(" | ".join(members), refs)
 
 
@@ -336,7 +341,8 @@ def _with_unset(expr: str) -> str:
 
 def split_union(expr: str) -> list[str]:
     """The top-level members of ``A | list[B | C] | None``."""
-    members, depth, start = [], 0, 0
+    members: list[str] = []
+    depth = start = 0
     for index, char in enumerate(expr):
         if char == "[":
             depth += 1
@@ -367,7 +373,7 @@ def _notes(schema: Schema) -> str:
     for member in schema.get("anyOf", []):
         if member.get("type") != "null":
             schema = {**member, **{k: v for k, v in schema.items() if k != "anyOf"}}
-    notes = []
+    notes: list[str] = []
     bounds = [
         ("minimum", "at least"),
         ("exclusiveMinimum", "more than"),
@@ -399,7 +405,7 @@ def python_name(json_name: str) -> str:
     name = re.sub(r"\W", "_", json_name)
     if name[:1].isdigit():
         name = "_" + name
-    if keyword.iskeyword(name) or name in ("self", "options"):
+    if keyword.iskeyword(name) or name == "self":
         name += "_"
     return name
 
@@ -409,3 +415,22 @@ def enum_member(value: str) -> str:
     if name in ("I", "O"):  # ambiguous, beside 1 and 0
         return f"{name}_"
     return f"V_{name}" if name[:1].isdigit() else name
+
+
+def attribute_name(model: str, json_name: str, schema: Schema) -> str:
+    """The Python name of a model's field: the official SDK's, so that its code runs.
+
+    The spec's ``x-speakeasy-name-override`` first (``schema`` -> ``schema_definition``),
+    then the official SDK's own renames, else the JSON name in snake case.
+    """
+    override = schema.get("x-speakeasy-name-override")
+    if isinstance(override, str):
+        return python_name(override)
+    return FIELD_NAMES.get((model, json_name)) or snake_name(json_name)
+
+
+def snake_name(json_name: str) -> str:
+    """The attribute name of a JSON field: ``textContent`` -> ``text_content``, ``URLValue``
+    -> ``url_value``, then as :func:`python_name` makes any name a valid identifier."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", json_name)
+    return python_name(words.lower())

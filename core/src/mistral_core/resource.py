@@ -76,13 +76,21 @@ class Resource:
     def __init__(self, client: Mistral) -> None:
         self._client = client
 
-    def __getattr__(self, name: str) -> Any:
-        """A group below this one (``client.beta.libraries.documents``), on first access."""
-        from ._client import mount_below
+    if not TYPE_CHECKING:  # the groups below are typed in the class (generated), so
+        # that a misspelt one is an error for type checkers
 
-        if name.startswith("_") or not self._client._catalog.knows(f"{self._path}.{name}"):
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        return mount_below(self, name)
+        def __getattr__(self, name: str) -> Any:
+            """A group below this one (``client.beta.libraries.documents``), on first access."""
+            from ._client import mount_below
+
+            if name.startswith("_") or not self._client._catalog.knows(f"{self._path}.{name}"):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            return mount_below(self, name)
+
+    def __dir__(self) -> list[str]:
+        """The attributes, and the groups mounted below this one (none is imported)."""
+        below = self._client._catalog.children(self._path) if self._path else []
+        return sorted({*super().__dir__(), *below})
 
     def _call(
         self,
@@ -225,6 +233,19 @@ class Resource:
 
     def _auth_of(self, call: PreparedCall[Any, Any]) -> Auth:
         return self._client._auth_for(call.operation.auth)
+
+    def _wrong_stream_flag(self, method: str, other: str, stream: object) -> ValueError:
+        """The error of ``complete(stream=True)`` or ``stream(stream=False)``.
+
+        The official SDK takes ``stream=`` on both methods; here which method is called
+        says how the answer comes, and the flag only has to agree with it.
+        """
+        group = type(self).__name__
+        wanted = "a stream of events" if stream else "the whole answer"
+        return ValueError(
+            f"{group}.{method}() does not take stream={stream!r}: "
+            f"call {group}.{other}() for {wanted}"
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"

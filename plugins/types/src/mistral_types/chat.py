@@ -6,12 +6,14 @@ from typing import Annotated, Any, Literal
 
 import attrs
 
+from mistral_core import serde
 from mistral_core.models import UNSET, Model, OpenEnum, Tagged, UnknownVariant, Unset
 
 __all__ = [
     "APIKeyAuth",
     "AssistantMessage",
     "AudioChunk",
+    "Authorization",
     "BuiltInConnectors",
     "ChatCompletionChoice",
     "ChatCompletionChoiceFinishReason",
@@ -31,11 +33,13 @@ __all__ = [
     "Function",
     "FunctionCall",
     "FunctionName",
+    "FunctionRequest",
     "GuardrailConfig",
     "ImageDetail",
     "ImageGenerationTool",
     "ImageURL",
     "ImageURLChunk",
+    "JSONSchema",
     "JsonSchema",
     "MistralPromptMode",
     "ModerationLLMAction",
@@ -43,6 +47,10 @@ __all__ = [
     "ModerationLLMV1Config",
     "ModerationLLMV2CategoryThresholds",
     "ModerationLLMV2Config",
+    "ModerationLlmv1CategoryThresholds",
+    "ModerationLlmv1Config",
+    "ModerationLlmv2CategoryThresholds",
+    "ModerationLlmv2Config",
     "OAuth2TokenAuth",
     "Prediction",
     "ReasoningEffort",
@@ -55,6 +63,7 @@ __all__ = [
     "TextChunk",
     "ThinkChunk",
     "ThinkChunkThinking",
+    "Thinking",
     "Tool",
     "ToolCall",
     "ToolChoice",
@@ -65,6 +74,7 @@ __all__ = [
     "ToolTypes",
     "UsageInfo",
     "UserMessage",
+    "VoiceAgentCustomConnectorAuthorization",
     "WebSearchPremiumTool",
     "WebSearchTool",
 ]
@@ -366,7 +376,7 @@ class ChatCompletionChoice(Model):
 
     index: int
 
-    message: AssistantMessage | Unset = UNSET
+    message: AssistantMessage
 
     messages: list[DeltaMessage] | Unset = UNSET
 
@@ -661,7 +671,7 @@ class JsonSchema(Model):
 
     description: str | Unset | None = UNSET
 
-    schema: dict[str, Any]
+    schema_definition: dict[str, Any] = attrs.field(metadata={serde.JSON_NAME: "schema"})
 
     strict: bool | Unset = UNSET
     """Server default: false."""
@@ -765,3 +775,39 @@ class WebSearchTool(Model):
     tool_configuration: ToolConfiguration | Unset | None = UNSET
 
     type: Literal["web_search"] = "web_search"
+
+
+Authorization = CustomConnectorAuthorization
+"""The official SDK's name of ``CustomConnectorAuthorization``."""
+
+
+VoiceAgentCustomConnectorAuthorization = CustomConnectorAuthorization
+"""The official SDK's name of ``CustomConnectorAuthorization``."""
+
+
+FunctionRequest = Function
+"""The official SDK's name of ``Function``."""
+
+
+JSONSchema = JsonSchema
+"""The official SDK's name of ``JsonSchema``."""
+
+
+ModerationLlmv1CategoryThresholds = ModerationLLMV1CategoryThresholds
+"""The official SDK's name of ``ModerationLLMV1CategoryThresholds``."""
+
+
+ModerationLlmv1Config = ModerationLLMV1Config
+"""The official SDK's name of ``ModerationLLMV1Config``."""
+
+
+ModerationLlmv2CategoryThresholds = ModerationLLMV2CategoryThresholds
+"""The official SDK's name of ``ModerationLLMV2CategoryThresholds``."""
+
+
+ModerationLlmv2Config = ModerationLLMV2Config
+"""The official SDK's name of ``ModerationLLMV2Config``."""
+
+
+Thinking = ThinkChunkThinking
+"""The official SDK's name of ``ThinkChunkThinking``."""

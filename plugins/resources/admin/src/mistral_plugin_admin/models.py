@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 import attrs
 
+from mistral_core import serde
 from mistral_core.models import UNSET, Model, OpenEnum, Tagged, UnknownVariant, Unset
 
 __all__ = [
@@ -119,6 +120,7 @@ __all__ = [
     "UsageOUTJSON",
     "UserGroupTargetType",
     "UserIdentity",
+    "UserIdentityAPIKey",
     "UserIdentityApiKey",
     "UserIdentityOrganization",
     "UserIdentityWorkspace",
@@ -1164,7 +1166,7 @@ class ScimSyncGroupRefOut(Model):
 
     uuid: str
 
-    groupName: str
+    group_name: str = attrs.field(metadata={serde.JSON_NAME: "groupName"})
 
 
 @attrs.define(kw_only=True)
@@ -1180,7 +1182,7 @@ class ScimSyncGroupUpdateActionOut(Model):
 
     group: ScimSyncGroupRefOut
 
-    previous_groupName: str
+    previous_group_name: str = attrs.field(metadata={serde.JSON_NAME: "previous_groupName"})
 
 
 @attrs.define(kw_only=True)
@@ -1200,7 +1202,7 @@ class ScimSyncUserRefOut(Model):
 
     uuid: str
 
-    userName: str
+    user_name: str = attrs.field(metadata={serde.JSON_NAME: "userName"})
 
 
 @attrs.define(kw_only=True)
@@ -2668,3 +2670,7 @@ class WorkspacesOut(Model):
 
     page_size: int
     """Maximum number of results per page."""
+
+
+UserIdentityAPIKey = UserIdentityApiKey
+"""The official SDK's name of ``UserIdentityApiKey``."""

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, operation
@@ -72,6 +72,7 @@ class Agents(Resource):
         guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None = UNSET,
         prompt_cache_key: str | Unset | None = UNSET,
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
+        stream: Literal[False] | None = False,
         **options: Unpack[CallOptions],
     ) -> ChatCompletionResponse:
         """Agents Completion.
@@ -109,6 +110,8 @@ class Agents(Resource):
             service_tier: Determines whether to serve the request using priority or standard
                 capacity.
         """
+        if stream:
+            raise self._wrong_stream_flag("complete", "stream", stream)
         return self._call(
             COMPLETE,
             {
@@ -158,9 +161,12 @@ class Agents(Resource):
         guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None = UNSET,
         prompt_cache_key: str | Unset | None = UNSET,
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
+        stream: Literal[False] | None = False,
         **options: Unpack[CallOptions],
     ) -> ChatCompletionResponse:
         """Agents Completion, without blocking the event loop: see :meth:`complete`."""
+        if stream:
+            raise self._wrong_stream_flag("complete_async", "stream_async", stream)
         return await self._call_async(
             COMPLETE,
             {
@@ -210,6 +216,7 @@ class Agents(Resource):
         guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None = UNSET,
         prompt_cache_key: str | Unset | None = UNSET,
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
+        stream: Literal[True] = True,
         **options: Unpack[CallOptions],
     ) -> EventStream[CompletionEvent]:
         """Agents Completion.
@@ -250,6 +257,8 @@ class Agents(Resource):
             service_tier: Determines whether to serve the request using priority or standard
                 capacity.
         """
+        if not stream:
+            raise self._wrong_stream_flag("stream", "complete", stream)
         return self._stream(
             COMPLETE,
             {
@@ -300,9 +309,12 @@ class Agents(Resource):
         guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None = UNSET,
         prompt_cache_key: str | Unset | None = UNSET,
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
+        stream: Literal[True] = True,
         **options: Unpack[CallOptions],
     ) -> AsyncEventStream[CompletionEvent]:
         """Agents Completion, without blocking the event loop: see :meth:`stream`."""
+        if not stream:
+            raise self._wrong_stream_flag("stream_async", "complete_async", stream)
         return await self._stream_async(
             COMPLETE,
             {

@@ -12,6 +12,7 @@ from mistral_types.chat import (
     APIKeyAuth,
     AssistantMessage,
     AudioChunk,
+    Authorization,
     BuiltInConnectors,
     ChatCompletionChoice,
     ChatCompletionChoiceFinishReason,
@@ -31,18 +32,24 @@ from mistral_types.chat import (
     Function,
     FunctionCall,
     FunctionName,
+    FunctionRequest,
     GuardrailConfig,
     ImageDetail,
     ImageGenerationTool,
     ImageURL,
     ImageURLChunk,
+    JSONSchema,
     JsonSchema,
     MistralPromptMode,
     ModerationLLMAction,
     ModerationLLMV1CategoryThresholds,
+    ModerationLlmv1CategoryThresholds,
     ModerationLLMV1Config,
+    ModerationLlmv1Config,
     ModerationLLMV2CategoryThresholds,
+    ModerationLlmv2CategoryThresholds,
     ModerationLLMV2Config,
+    ModerationLlmv2Config,
     OAuth2TokenAuth,
     Prediction,
     ReasoningEffort,
@@ -55,6 +62,7 @@ from mistral_types.chat import (
     TextChunk,
     ThinkChunk,
     ThinkChunkThinking,
+    Thinking,
     Tool,
     ToolCall,
     ToolChoice,
@@ -65,6 +73,7 @@ from mistral_types.chat import (
     ToolTypes,
     UsageInfo,
     UserMessage,
+    VoiceAgentCustomConnectorAuthorization,
     WebSearchPremiumTool,
     WebSearchTool,
 )
@@ -74,15 +83,22 @@ __all__ = [
     "Agent",
     "AgentAliasResponse",
     "AgentListPage",
+    "AgentTool",
     "AgentTools",
     "AgentsApiV1AgentsListResult",
     "AgentsApiV1AgentsListVersionAliasesResult",
     "AgentsApiV1AgentsListVersionsResult",
     "AgentsCompletionRequest",
+    "AgentsCompletionRequestMessage",
     "AgentsCompletionRequestMessages",
+    "AgentsCompletionRequestTool",
     "AgentsCompletionRequestTools",
+    "AgentsCompletionStreamRequest",
+    "AgentsCompletionStreamRequestMessage",
+    "AgentsCompletionStreamRequestTool",
     "AssistantMessage",
     "AudioChunk",
+    "Authorization",
     "BuiltInConnectors",
     "ChatCompletionChoice",
     "ChatCompletionChoiceFinishReason",
@@ -95,6 +111,7 @@ __all__ = [
     "CompletionResponseStreamChoiceFinishReason",
     "ContentChunk",
     "CreateAgentRequest",
+    "CreateAgentRequestTool",
     "CreateAgentRequestTools",
     "CustomConnector",
     "CustomConnectorAuthorization",
@@ -105,12 +122,14 @@ __all__ = [
     "Function",
     "FunctionCall",
     "FunctionName",
+    "FunctionRequest",
     "FunctionTool",
     "GuardrailConfig",
     "ImageDetail",
     "ImageGenerationTool",
     "ImageURL",
     "ImageURLChunk",
+    "JSONSchema",
     "JsonSchema",
     "MistralPromptMode",
     "ModerationLLMAction",
@@ -118,6 +137,10 @@ __all__ = [
     "ModerationLLMV1Config",
     "ModerationLLMV2CategoryThresholds",
     "ModerationLLMV2Config",
+    "ModerationLlmv1CategoryThresholds",
+    "ModerationLlmv1Config",
+    "ModerationLlmv2CategoryThresholds",
+    "ModerationLlmv2Config",
     "OAuth2TokenAuth",
     "Prediction",
     "ReasoningEffort",
@@ -131,6 +154,7 @@ __all__ = [
     "TextChunk",
     "ThinkChunk",
     "ThinkChunkThinking",
+    "Thinking",
     "Tool",
     "ToolCall",
     "ToolChoice",
@@ -140,9 +164,11 @@ __all__ = [
     "ToolReferenceChunk",
     "ToolTypes",
     "UpdateAgentRequest",
+    "UpdateAgentRequestTool",
     "UpdateAgentRequestTools",
     "UsageInfo",
     "UserMessage",
+    "VoiceAgentCustomConnectorAuthorization",
     "WebSearchPremiumTool",
     "WebSearchTool",
 ]
@@ -460,3 +486,35 @@ class UpdateAgentRequest(Model):
     metadata: dict[str, Any] | Unset | None = UNSET
 
     version_message: str | Unset | None = UNSET
+
+
+AgentTool = AgentTools
+"""The official SDK's name of ``AgentTools``."""
+
+
+AgentsCompletionStreamRequest = AgentsCompletionRequest
+"""The official SDK's name of ``AgentsCompletionRequest``."""
+
+
+AgentsCompletionRequestMessage = AgentsCompletionRequestMessages
+"""The official SDK's name of ``AgentsCompletionRequestMessages``."""
+
+
+AgentsCompletionStreamRequestMessage = AgentsCompletionRequestMessages
+"""The official SDK's name of ``AgentsCompletionRequestMessages``."""
+
+
+AgentsCompletionRequestTool = AgentsCompletionRequestTools
+"""The official SDK's name of ``AgentsCompletionRequestTools``."""
+
+
+AgentsCompletionStreamRequestTool = AgentsCompletionRequestTools
+"""The official SDK's name of ``AgentsCompletionRequestTools``."""
+
+
+CreateAgentRequestTool = CreateAgentRequestTools
+"""The official SDK's name of ``CreateAgentRequestTools``."""
+
+
+UpdateAgentRequestTool = UpdateAgentRequestTools
+"""The official SDK's name of ``UpdateAgentRequestTools``."""

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, operation
@@ -50,6 +50,7 @@ class Speech(Resource):
         voice_id: str | Unset | None = UNSET,
         ref_audio: str | Unset | None = UNSET,
         response_format: SpeechOutputFormat | str | Unset = UNSET,
+        stream: Literal[False] | None = False,
         **options: Unpack[CallOptions],
     ) -> SpeechV1AudioSpeechPostResponse:
         """Speech.
@@ -60,6 +61,8 @@ class Speech(Resource):
             ref_audio: The audio reference for generating the speech.
             response_format: Output audio format. Defaults to mp3. Server default: "mp3".
         """
+        if stream:
+            raise self._wrong_stream_flag("complete", "stream", stream)
         return self._call(
             COMPLETE,
             {
@@ -85,9 +88,12 @@ class Speech(Resource):
         voice_id: str | Unset | None = UNSET,
         ref_audio: str | Unset | None = UNSET,
         response_format: SpeechOutputFormat | str | Unset = UNSET,
+        stream: Literal[False] | None = False,
         **options: Unpack[CallOptions],
     ) -> SpeechV1AudioSpeechPostResponse:
         """Speech, without blocking the event loop: see :meth:`complete`."""
+        if stream:
+            raise self._wrong_stream_flag("complete_async", "stream_async", stream)
         return await self._call_async(
             COMPLETE,
             {
@@ -113,6 +119,7 @@ class Speech(Resource):
         voice_id: str | Unset | None = UNSET,
         ref_audio: str | Unset | None = UNSET,
         response_format: SpeechOutputFormat | str | Unset = UNSET,
+        stream: Literal[True] = True,
         **options: Unpack[CallOptions],
     ) -> EventStream[SpeechStreamEvent]:
         """Speech.
@@ -126,6 +133,8 @@ class Speech(Resource):
             ref_audio: The audio reference for generating the speech.
             response_format: Output audio format. Defaults to mp3. Server default: "mp3".
         """
+        if not stream:
+            raise self._wrong_stream_flag("stream", "complete", stream)
         return self._stream(
             COMPLETE,
             {
@@ -152,9 +161,12 @@ class Speech(Resource):
         voice_id: str | Unset | None = UNSET,
         ref_audio: str | Unset | None = UNSET,
         response_format: SpeechOutputFormat | str | Unset = UNSET,
+        stream: Literal[True] = True,
         **options: Unpack[CallOptions],
     ) -> AsyncEventStream[SpeechStreamEvent]:
         """Speech, without blocking the event loop: see :meth:`stream`."""
+        if not stream:
+            raise self._wrong_stream_flag("stream_async", "complete_async", stream)
         return await self._stream_async(
             COMPLETE,
             {

@@ -10,14 +10,17 @@ from mistral_core.models import UNSET, Model, OpenEnum, Tagged, UnknownVariant, 
 from mistral_types.chat import UsageInfo
 
 __all__ = [
+    "AudioV2VoicesListType",
     "ListVoicesV1AudioVoicesGetType",
     "SpeechOutputFormat",
     "SpeechRequest",
+    "SpeechResponse",
     "SpeechStreamAudioDelta",
     "SpeechStreamDone",
     "SpeechStreamEvent",
     "SpeechStreamEventData",
     "SpeechStreamEventTypes",
+    "SpeechStreamEvents",
     "SpeechV1AudioSpeechPostResponse",
     "TimestampGranularity",
     "TranscriptionResponse",
@@ -344,3 +347,15 @@ class VoiceUpdateRequest(Model):
     tags: list[str] | Unset | None = UNSET
 
     description: str | Unset | None = UNSET
+
+
+AudioV2VoicesListType = ListVoicesV1AudioVoicesGetType
+"""The official SDK's name of ``ListVoicesV1AudioVoicesGetType``."""
+
+
+SpeechStreamEvents = SpeechStreamEvent
+"""The official SDK's name of ``SpeechStreamEvent``."""
+
+
+SpeechResponse = SpeechV1AudioSpeechPostResponse
+"""The official SDK's name of ``SpeechV1AudioSpeechPostResponse``."""

@@ -9,6 +9,7 @@ import attrs
 from mistral_core.models import UNSET, Model, OpenEnum, Unset
 
 __all__ = [
+    "APIEndpoint",
     "ApiEndpoint",
     "BatchError",
     "BatchJob",
@@ -16,6 +17,7 @@ __all__ = [
     "BatchRequest",
     "CreateBatchJobRequest",
     "DeleteBatchJobResponse",
+    "JobsAPIRoutesBatchGetBatchJobsOrderBy",
     "JobsApiRoutesBatchGetBatchJobsOrderBy",
     "ListBatchJobsResponse",
 ]
@@ -170,9 +172,17 @@ class DeleteBatchJobResponse(Model):
 class ListBatchJobsResponse(Model):
     """The ListBatchJobsResponse object of the API."""
 
-    data: list[BatchJob] | Unset = UNSET
+    data: list[BatchJob]
     """Server default: []."""
 
     object: Literal["list"] = "list"
 
     total: int
+
+
+APIEndpoint = ApiEndpoint
+"""The official SDK's name of ``ApiEndpoint``."""
+
+
+JobsAPIRoutesBatchGetBatchJobsOrderBy = JobsApiRoutesBatchGetBatchJobsOrderBy
+"""The official SDK's name of ``JobsApiRoutesBatchGetBatchJobsOrderBy``."""

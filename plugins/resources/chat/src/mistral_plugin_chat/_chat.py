@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, operation
@@ -75,6 +75,7 @@ class Chat(Resource):
         prompt_cache_key: str | Unset | None = UNSET,
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
         safe_prompt: bool | Unset = UNSET,
+        stream: Literal[False] | None = False,
         **options: Unpack[CallOptions],
     ) -> ChatCompletionResponse:
         """Chat Completion.
@@ -134,6 +135,8 @@ class Chat(Resource):
             safe_prompt: Whether to inject a safety prompt before all conversations. Server default:
                 false.
         """
+        if stream:
+            raise self._wrong_stream_flag("complete", "stream", stream)
         return self._call(
             COMPLETE,
             {
@@ -189,9 +192,12 @@ class Chat(Resource):
         prompt_cache_key: str | Unset | None = UNSET,
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
         safe_prompt: bool | Unset = UNSET,
+        stream: Literal[False] | None = False,
         **options: Unpack[CallOptions],
     ) -> ChatCompletionResponse:
         """Chat Completion, without blocking the event loop: see :meth:`complete`."""
+        if stream:
+            raise self._wrong_stream_flag("complete_async", "stream_async", stream)
         return await self._call_async(
             COMPLETE,
             {
@@ -247,6 +253,7 @@ class Chat(Resource):
         prompt_cache_key: str | Unset | None = UNSET,
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
         safe_prompt: bool | Unset = UNSET,
+        stream: Literal[True] = True,
         **options: Unpack[CallOptions],
     ) -> EventStream[CompletionEvent]:
         """Chat Completion.
@@ -309,6 +316,8 @@ class Chat(Resource):
             safe_prompt: Whether to inject a safety prompt before all conversations. Server default:
                 false.
         """
+        if not stream:
+            raise self._wrong_stream_flag("stream", "complete", stream)
         return self._stream(
             COMPLETE,
             {
@@ -365,9 +374,12 @@ class Chat(Resource):
         prompt_cache_key: str | Unset | None = UNSET,
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
         safe_prompt: bool | Unset = UNSET,
+        stream: Literal[True] = True,
         **options: Unpack[CallOptions],
     ) -> AsyncEventStream[CompletionEvent]:
         """Chat Completion, without blocking the event loop: see :meth:`stream`."""
+        if not stream:
+            raise self._wrong_stream_flag("stream_async", "complete_async", stream)
         return await self._stream_async(
             COMPLETE,
             {

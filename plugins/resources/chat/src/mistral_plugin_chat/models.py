@@ -11,6 +11,7 @@ from mistral_types.chat import (
     APIKeyAuth,
     AssistantMessage,
     AudioChunk,
+    Authorization,
     BuiltInConnectors,
     ChatCompletionChoice,
     ChatCompletionChoiceFinishReason,
@@ -30,18 +31,24 @@ from mistral_types.chat import (
     Function,
     FunctionCall,
     FunctionName,
+    FunctionRequest,
     GuardrailConfig,
     ImageDetail,
     ImageGenerationTool,
     ImageURL,
     ImageURLChunk,
+    JSONSchema,
     JsonSchema,
     MistralPromptMode,
     ModerationLLMAction,
     ModerationLLMV1CategoryThresholds,
+    ModerationLlmv1CategoryThresholds,
     ModerationLLMV1Config,
+    ModerationLlmv1Config,
     ModerationLLMV2CategoryThresholds,
+    ModerationLlmv2CategoryThresholds,
     ModerationLLMV2Config,
+    ModerationLlmv2Config,
     OAuth2TokenAuth,
     Prediction,
     ReasoningEffort,
@@ -54,6 +61,7 @@ from mistral_types.chat import (
     TextChunk,
     ThinkChunk,
     ThinkChunkThinking,
+    Thinking,
     Tool,
     ToolCall,
     ToolChoice,
@@ -64,6 +72,7 @@ from mistral_types.chat import (
     ToolTypes,
     UsageInfo,
     UserMessage,
+    VoiceAgentCustomConnectorAuthorization,
     WebSearchPremiumTool,
     WebSearchTool,
 )
@@ -72,13 +81,19 @@ __all__ = [
     "APIKeyAuth",
     "AssistantMessage",
     "AudioChunk",
+    "Authorization",
     "BuiltInConnectors",
     "ChatCompletionChoice",
     "ChatCompletionChoiceFinishReason",
     "ChatCompletionRequest",
+    "ChatCompletionRequestMessage",
     "ChatCompletionRequestMessages",
+    "ChatCompletionRequestTool",
     "ChatCompletionRequestTools",
     "ChatCompletionResponse",
+    "ChatCompletionStreamRequest",
+    "ChatCompletionStreamRequestMessage",
+    "ChatCompletionStreamRequestTool",
     "CodeInterpreterTool",
     "CompletionChunk",
     "CompletionEvent",
@@ -94,11 +109,13 @@ __all__ = [
     "Function",
     "FunctionCall",
     "FunctionName",
+    "FunctionRequest",
     "GuardrailConfig",
     "ImageDetail",
     "ImageGenerationTool",
     "ImageURL",
     "ImageURLChunk",
+    "JSONSchema",
     "JsonSchema",
     "MistralPromptMode",
     "ModerationLLMAction",
@@ -106,6 +123,10 @@ __all__ = [
     "ModerationLLMV1Config",
     "ModerationLLMV2CategoryThresholds",
     "ModerationLLMV2Config",
+    "ModerationLlmv1CategoryThresholds",
+    "ModerationLlmv1Config",
+    "ModerationLlmv2CategoryThresholds",
+    "ModerationLlmv2Config",
     "OAuth2TokenAuth",
     "Prediction",
     "ReasoningEffort",
@@ -118,6 +139,7 @@ __all__ = [
     "TextChunk",
     "ThinkChunk",
     "ThinkChunkThinking",
+    "Thinking",
     "Tool",
     "ToolCall",
     "ToolChoice",
@@ -128,6 +150,7 @@ __all__ = [
     "ToolTypes",
     "UsageInfo",
     "UserMessage",
+    "VoiceAgentCustomConnectorAuthorization",
     "WebSearchPremiumTool",
     "WebSearchTool",
 ]
@@ -289,3 +312,23 @@ class ChatCompletionRequest(Model):
 
     Server default: false.
     """
+
+
+ChatCompletionStreamRequest = ChatCompletionRequest
+"""The official SDK's name of ``ChatCompletionRequest``."""
+
+
+ChatCompletionRequestMessage = ChatCompletionRequestMessages
+"""The official SDK's name of ``ChatCompletionRequestMessages``."""
+
+
+ChatCompletionStreamRequestMessage = ChatCompletionRequestMessages
+"""The official SDK's name of ``ChatCompletionRequestMessages``."""
+
+
+ChatCompletionRequestTool = ChatCompletionRequestTools
+"""The official SDK's name of ``ChatCompletionRequestTools``."""
+
+
+ChatCompletionStreamRequestTool = ChatCompletionRequestTools
+"""The official SDK's name of ``ChatCompletionRequestTools``."""

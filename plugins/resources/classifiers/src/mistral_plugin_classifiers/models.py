@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import attrs
 
+from mistral_core import serde
 from mistral_core.models import UNSET, Model, Tagged, UnknownVariant, Unset
 from mistral_types.chat import (
     AssistantMessage,
@@ -24,6 +25,7 @@ from mistral_types.chat import (
     TextChunk,
     ThinkChunk,
     ThinkChunkThinking,
+    Thinking,
     ToolCall,
     ToolMessage,
     ToolReferenceChunk,
@@ -38,6 +40,8 @@ __all__ = [
     "ChatClassificationRequest",
     "ChatModerationRequest",
     "ChatModerationRequestInput",
+    "ChatModerationRequestInputs1",
+    "ChatModerationRequestInputs2",
     "ClassificationRequest",
     "ClassificationResponse",
     "ClassificationTargetResult",
@@ -49,6 +53,7 @@ __all__ = [
     "ImageURL",
     "ImageURLChunk",
     "InstructRequest",
+    "InstructRequestMessage",
     "InstructRequestMessages",
     "ModerationObject",
     "ModerationResponse",
@@ -58,6 +63,7 @@ __all__ = [
     "TextChunk",
     "ThinkChunk",
     "ThinkChunkThinking",
+    "Thinking",
     "ToolCall",
     "ToolMessage",
     "ToolReferenceChunk",
@@ -98,7 +104,9 @@ ChatModerationRequestInput = Annotated[
 class ChatModerationRequest(Model):
     """The ChatModerationRequest object of the API."""
 
-    input: list[ChatModerationRequestInput | list[ChatModerationRequestInput]]
+    inputs: list[ChatModerationRequestInput | list[ChatModerationRequestInput]] = attrs.field(
+        metadata={serde.JSON_NAME: "input"}
+    )
     """Chat to classify."""
 
     model: str
@@ -113,7 +121,7 @@ class ClassificationRequest(Model):
 
     metadata: dict[str, Any] | Unset | None = UNSET
 
-    input: str | list[str]
+    inputs: str | list[str] = attrs.field(metadata={serde.JSON_NAME: "input"})
     """Text to classify."""
 
 
@@ -139,10 +147,10 @@ class ClassificationResponse(Model):
 class ModerationObject(Model):
     """The ModerationObject object of the API."""
 
-    categories: dict[str, bool] | Unset = UNSET
+    categories: dict[str, bool]
     """Moderation result thresholds."""
 
-    category_scores: dict[str, float] | Unset = UNSET
+    category_scores: dict[str, float]
     """Moderation result."""
 
 
@@ -155,3 +163,15 @@ class ModerationResponse(Model):
     model: str
 
     results: list[ModerationObject]
+
+
+ChatModerationRequestInputs1 = ChatModerationRequestInput
+"""The official SDK's name of ``ChatModerationRequestInput``."""
+
+
+ChatModerationRequestInputs2 = ChatModerationRequestInput
+"""The official SDK's name of ``ChatModerationRequestInput``."""
+
+
+InstructRequestMessage = InstructRequestMessages
+"""The official SDK's name of ``InstructRequestMessages``."""

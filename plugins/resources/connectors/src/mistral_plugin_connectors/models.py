@@ -8,7 +8,7 @@ import attrs
 
 from mistral_core import serde
 from mistral_core.models import UNSET, Model, OpenEnum, Tagged, UnknownVariant, Unset
-from mistral_types.chat import Function, Tool
+from mistral_types.chat import Function, FunctionRequest, Tool
 
 __all__ = [
     "Annotations",
@@ -17,9 +17,11 @@ __all__ = [
     "AuthData",
     "AuthDirection",
     "AuthStatus",
+    "AuthURLResponse",
     "AuthUrlResponse",
     "AuthenticationConfiguration",
     "AuthenticationMethodCreateOrUpdateRequest",
+    "AuthenticationType",
     "BlobResourceContents",
     "ClientCapabilities",
     "ClientTasksCapability",
@@ -45,6 +47,7 @@ __all__ = [
     "ConnectorsQueryFilters",
     "ConsumerType",
     "CreateConnectorRequest",
+    "CreateHTTPConnectorRequest",
     "CredentialsCreateOrUpdate",
     "CredentialsResponse",
     "CredentialsStatus",
@@ -55,6 +58,7 @@ __all__ = [
     "ExecutionTool",
     "ExtendedOAuthServerMetadata",
     "Function",
+    "FunctionRequest",
     "GlobalHeaderValue",
     "ImageContent",
     "InboundAuthenticationType",
@@ -100,6 +104,7 @@ __all__ = [
     "ServerLocale",
     "ServerTasksCapability",
     "ServerTasksRequestsCapability",
+    "TaskSupport",
     "TasksElicitationCapability",
     "TasksSamplingCapability",
     "TasksToolsCapability",
@@ -117,6 +122,7 @@ __all__ = [
     "TurbineToolLocale",
     "TurbineToolMeta",
     "UpdateConnectorRequest",
+    "Visibility",
 ]
 
 
@@ -297,11 +303,13 @@ class AudioContent(Model):
 
     data: str
 
-    mimeType: str
+    mime_type: str = attrs.field(metadata={serde.JSON_NAME: "mimeType"})
 
     annotations: Annotations | Unset | None = UNSET
 
-    _meta: dict[str, Any] | Unset | None = UNSET
+    meta: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -493,9 +501,13 @@ class BlobResourceContents(Model):
 
     uri: str
 
-    mimeType: str | Unset | None = UNSET
+    mime_type: str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "mimeType"}
+    )
 
-    _meta: dict[str, Any] | Unset | None = UNSET
+    meta: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
     blob: str
 
@@ -511,7 +523,9 @@ class TasksElicitationCapability(Model):
 class TasksSamplingCapability(Model):
     """Capability for tasks sampling operations."""
 
-    createMessage: dict[str, Any] | Unset | None = UNSET
+    create_message: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "createMessage"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -550,7 +564,9 @@ class ElicitationCapability(Model):
 class RootsCapability(Model):
     """Capability for root operations."""
 
-    listChanged: bool | Unset | None = UNSET
+    list_changed: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "listChanged"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -713,7 +729,9 @@ class MCPServerIcon(Model):
 
     src: str
 
-    mimeType: str | Unset | None = UNSET
+    mime_type: str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "mimeType"}
+    )
 
     sizes: list[str] | Unset | None = UNSET
 
@@ -743,7 +761,9 @@ class MCPPrompt(Model):
 
     icons: list[MCPServerIcon] | Unset | None = UNSET
 
-    _meta: dict[str, Any] | Unset | None = UNSET
+    meta: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -758,7 +778,9 @@ class MCPResource(Model):
 
     description: str | Unset | None = UNSET
 
-    mimeType: str | Unset | None = UNSET
+    mime_type: str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "mimeType"}
+    )
 
     size: int | Unset | None = UNSET
 
@@ -766,7 +788,9 @@ class MCPResource(Model):
 
     annotations: Annotations | Unset | None = UNSET
 
-    _meta: dict[str, Any] | Unset | None = UNSET
+    meta: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -809,7 +833,9 @@ class MCPServerCardMeta(Model):
 class MCPUIToolMeta(Model):
     """UI metadata for tools that reference UI resources."""
 
-    resourceUri: str | Unset | None = UNSET
+    resource_uri: str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "resourceUri"}
+    )
 
     visibility: list[MCPUIToolMetaVisibility | str] | Unset | None = UNSET
 
@@ -869,20 +895,30 @@ class ToolAnnotations(Model):
 
     title: str | Unset | None = UNSET
 
-    readOnlyHint: bool | Unset | None = UNSET
+    read_only_hint: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "readOnlyHint"}
+    )
 
-    destructiveHint: bool | Unset | None = UNSET
+    destructive_hint: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "destructiveHint"}
+    )
 
-    idempotentHint: bool | Unset | None = UNSET
+    idempotent_hint: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "idempotentHint"}
+    )
 
-    openWorldHint: bool | Unset | None = UNSET
+    open_world_hint: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "openWorldHint"}
+    )
 
 
 @attrs.define(kw_only=True)
 class ToolExecution(Model):
     """Execution-related properties for a tool."""
 
-    taskSupport: ToolExecutionTaskSupport | str | Unset | None = UNSET
+    task_support: ToolExecutionTaskSupport | str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "taskSupport"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -895,15 +931,19 @@ class MCPServerCardTool(Model):
 
     description: str | Unset | None = UNSET
 
-    inputSchema: dict[str, Any]
+    input_schema: dict[str, Any] = attrs.field(metadata={serde.JSON_NAME: "inputSchema"})
 
-    outputSchema: dict[str, Any] | Unset | None = UNSET
+    output_schema: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "outputSchema"}
+    )
 
     icons: list[MCPServerIcon] | Unset | None = UNSET
 
     annotations: ToolAnnotations | Unset | None = UNSET
 
-    _meta: MCPToolMeta | Unset | None = UNSET
+    meta: MCPToolMeta | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
     execution: ToolExecution | Unset | None = UNSET
 
@@ -932,9 +972,13 @@ class MCPServerRemoteHeader(Model):
     description: str
     """Human-readable description of the header."""
 
-    isRequired: bool | Unset | None = UNSET
+    is_required: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "isRequired"}
+    )
 
-    isSecret: bool | Unset | None = UNSET
+    is_secret: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "isSecret"}
+    )
 
     default: str | Unset | None = UNSET
 
@@ -951,7 +995,9 @@ class MCPServerRemote(Model):
     url: str
     """Transport endpoint URL."""
 
-    supportedProtocolVersions: list[str] | Unset | None = UNSET
+    supported_protocol_versions: list[str] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "supportedProtocolVersions"}
+    )
 
     headers: list[MCPServerRemoteHeader] | Unset | None = UNSET
 
@@ -975,7 +1021,9 @@ class MCPServerRepository(Model):
 class PromptsCapability(Model):
     """Capability for prompts operations."""
 
-    listChanged: bool | Unset | None = UNSET
+    list_changed: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "listChanged"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -984,7 +1032,9 @@ class ResourcesCapability(Model):
 
     subscribe: bool | Unset | None = UNSET
 
-    listChanged: bool | Unset | None = UNSET
+    list_changed: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "listChanged"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -1016,7 +1066,9 @@ class ServerTasksCapability(Model):
 class ToolsCapability(Model):
     """Capability for tools operations."""
 
-    listChanged: bool | Unset | None = UNSET
+    list_changed: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "listChanged"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -1042,7 +1094,9 @@ class ServerCapabilities(Model):
 class MCPServerCard(Model):
     """The MCPServerCard object of the API."""
 
-    _schema: str | Unset | None = attrs.field(default=UNSET, metadata={serde.JSON_NAME: "$schema"})
+    dollar_schema: str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "$schema"}
+    )
     """URL to the JSON schema definition.
 
     Server default: "https://static.modelcontextprotocol.io/schemas/v1/server-card.schema.json".
@@ -1060,7 +1114,9 @@ class MCPServerCard(Model):
 
     description: str | Unset | None = UNSET
 
-    websiteUrl: str | Unset | None = UNSET
+    website_url: str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "websiteUrl"}
+    )
 
     repository: MCPServerRepository | Unset | None = UNSET
 
@@ -1076,7 +1132,9 @@ class MCPServerCard(Model):
 
     prompts: Literal["dynamic"] | list[MCPPrompt] | Unset | None = UNSET
 
-    _meta: MCPServerCardMeta | Unset | None = UNSET
+    meta: MCPServerCardMeta | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -1259,15 +1317,19 @@ class MCPTool(Model):
 
     description: str | Unset | None = UNSET
 
-    inputSchema: dict[str, Any]
+    input_schema: dict[str, Any] = attrs.field(metadata={serde.JSON_NAME: "inputSchema"})
 
-    outputSchema: dict[str, Any] | Unset | None = UNSET
+    output_schema: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "outputSchema"}
+    )
 
     icons: list[MCPServerIcon] | Unset | None = UNSET
 
     annotations: ToolAnnotations | Unset | None = UNSET
 
-    _meta: MCPToolMeta | Unset | None = UNSET
+    meta: MCPToolMeta | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
     execution: ToolExecution | Unset | None = UNSET
 
@@ -1280,12 +1342,16 @@ ConnectorListToolsV1Result = list[MCPTool | dict[str, Any]]
 class ConnectorToolResultMetadata(Model):
     """MCP-specific result metadata (isError, structuredContent, _meta)."""
 
-    isError: bool | Unset = UNSET
+    is_error: bool | Unset = attrs.field(default=UNSET, metadata={serde.JSON_NAME: "isError"})
     """Server default: false."""
 
-    structuredContent: dict[str, Any] | Unset | None = UNSET
+    structured_content: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "structuredContent"}
+    )
 
-    _meta: dict[str, Any] | Unset | None = UNSET
+    meta: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -1305,9 +1371,13 @@ class TextResourceContents(Model):
 
     uri: str
 
-    mimeType: str | Unset | None = UNSET
+    mime_type: str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "mimeType"}
+    )
 
-    _meta: dict[str, Any] | Unset | None = UNSET
+    meta: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
     text: str
 
@@ -1326,7 +1396,9 @@ class EmbeddedResource(Model):
 
     annotations: Annotations | Unset | None = UNSET
 
-    _meta: dict[str, Any] | Unset | None = UNSET
+    meta: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -1337,11 +1409,13 @@ class ImageContent(Model):
 
     data: str
 
-    mimeType: str
+    mime_type: str = attrs.field(metadata={serde.JSON_NAME: "mimeType"})
 
     annotations: Annotations | Unset | None = UNSET
 
-    _meta: dict[str, Any] | Unset | None = UNSET
+    meta: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -1360,7 +1434,9 @@ class ResourceLink(Model):
 
     description: str | Unset | None = UNSET
 
-    mimeType: str | Unset | None = UNSET
+    mime_type: str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "mimeType"}
+    )
 
     size: int | Unset | None = UNSET
 
@@ -1368,7 +1444,9 @@ class ResourceLink(Model):
 
     annotations: Annotations | Unset | None = UNSET
 
-    _meta: dict[str, Any] | Unset | None = UNSET
+    meta: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
     type: Literal["resource_link"] = "resource_link"
 
@@ -1383,7 +1461,9 @@ class TextContent(Model):
 
     annotations: Annotations | Unset | None = UNSET
 
-    _meta: dict[str, Any] | Unset | None = UNSET
+    meta: dict[str, Any] | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "_meta"}
+    )
 
 
 ConnectorToolCallResponseContent = Annotated[
@@ -1566,3 +1646,23 @@ class UpdateConnectorRequest(Model):
 
     auth_methods: list[AuthenticationMethodCreateOrUpdateRequest] | Unset | None = UNSET
     """list of authentication methods to add to the connector or to update."""
+
+
+AuthURLResponse = AuthUrlResponse
+"""The official SDK's name of ``AuthUrlResponse``."""
+
+
+CreateHTTPConnectorRequest = CreateConnectorRequest
+"""The official SDK's name of ``CreateConnectorRequest``."""
+
+
+Visibility = MCPUIToolMetaVisibility
+"""The official SDK's name of ``MCPUIToolMetaVisibility``."""
+
+
+AuthenticationType = OutboundAuthenticationType
+"""The official SDK's name of ``OutboundAuthenticationType``."""
+
+
+TaskSupport = ToolExecutionTaskSupport
+"""The official SDK's name of ``ToolExecutionTaskSupport``."""

@@ -10,6 +10,7 @@ from mistral_core.models import UNSET, Model, OpenEnum, Tagged, UnknownVariant, 
 from mistral_types.agents import CompletionArgs, FunctionTool
 from mistral_types.chat import (
     APIKeyAuth,
+    Authorization,
     BuiltInConnectors,
     CodeInterpreterTool,
     CustomConnector,
@@ -17,17 +18,23 @@ from mistral_types.chat import (
     DocumentLibraryTool,
     DocumentURLChunk,
     Function,
+    FunctionRequest,
     GuardrailConfig,
     ImageDetail,
     ImageGenerationTool,
     ImageURL,
     ImageURLChunk,
+    JSONSchema,
     JsonSchema,
     ModerationLLMAction,
     ModerationLLMV1CategoryThresholds,
+    ModerationLlmv1CategoryThresholds,
     ModerationLLMV1Config,
+    ModerationLlmv1Config,
     ModerationLLMV2CategoryThresholds,
+    ModerationLlmv2CategoryThresholds,
     ModerationLLMV2Config,
+    ModerationLlmv2Config,
     OAuth2TokenAuth,
     Prediction,
     ReasoningEffort,
@@ -37,9 +44,11 @@ from mistral_types.chat import (
     TextChunk,
     ThinkChunk,
     ThinkChunkThinking,
+    Thinking,
     ToolChoiceEnum,
     ToolConfiguration,
     ToolReferenceChunk,
+    VoiceAgentCustomConnectorAuthorization,
     WebSearchPremiumTool,
     WebSearchTool,
 )
@@ -50,8 +59,10 @@ __all__ = [
     "AgentHandoffDoneEvent",
     "AgentHandoffEntry",
     "AgentHandoffStartedEvent",
+    "AgentsAPIV1ConversationsListResponse",
     "AgentsApiV1ConversationsGetResult",
     "AgentsApiV1ConversationsListResult",
+    "Authorization",
     "BuiltInConnectors",
     "CodeInterpreterTool",
     "CompletionArgs",
@@ -66,8 +77,10 @@ __all__ = [
     "ConversationMessages",
     "ConversationRequest",
     "ConversationRequestHandoffExecution",
+    "ConversationRequestTool",
     "ConversationRequestTools",
     "ConversationResponse",
+    "ConversationResponseOutput",
     "ConversationResponseOutputs",
     "ConversationRestartRequest",
     "ConversationRestartRequestHandoffExecution",
@@ -75,6 +88,7 @@ __all__ = [
     "ConversationRestartStreamRequestHandoffExecution",
     "ConversationStreamRequest",
     "ConversationStreamRequestHandoffExecution",
+    "ConversationStreamRequestTool",
     "ConversationStreamRequestTools",
     "ConversationUsageInfo",
     "CustomConnector",
@@ -86,6 +100,7 @@ __all__ = [
     "FunctionCallEntryConfirmationStatus",
     "FunctionCallEvent",
     "FunctionCallEventConfirmationStatus",
+    "FunctionRequest",
     "FunctionResultEntry",
     "FunctionTool",
     "GuardrailConfig",
@@ -94,6 +109,7 @@ __all__ = [
     "ImageURL",
     "ImageURLChunk",
     "InputEntries",
+    "JSONSchema",
     "JsonSchema",
     "MessageEntries",
     "MessageInputContentChunks",
@@ -103,12 +119,17 @@ __all__ = [
     "MessageOutputEntry",
     "MessageOutputEvent",
     "ModelConversation",
+    "ModelConversationTool",
     "ModelConversationTools",
     "ModerationLLMAction",
     "ModerationLLMV1CategoryThresholds",
     "ModerationLLMV1Config",
     "ModerationLLMV2CategoryThresholds",
     "ModerationLLMV2Config",
+    "ModerationLlmv1CategoryThresholds",
+    "ModerationLlmv1Config",
+    "ModerationLlmv2CategoryThresholds",
+    "ModerationLlmv2Config",
     "OAuth2TokenAuth",
     "OutputContentChunks",
     "Prediction",
@@ -119,10 +140,12 @@ __all__ = [
     "ResponseFormat",
     "ResponseFormats",
     "ResponseStartedEvent",
+    "ResponseV1ConversationsGet",
     "SSETypes",
     "TextChunk",
     "ThinkChunk",
     "ThinkChunkThinking",
+    "Thinking",
     "ToolCallConfirmation",
     "ToolCallConfirmationConfirmation",
     "ToolChoiceEnum",
@@ -133,6 +156,7 @@ __all__ = [
     "ToolExecutionStartedEvent",
     "ToolFileChunk",
     "ToolReferenceChunk",
+    "VoiceAgentCustomConnectorAuthorization",
     "WebSearchPremiumTool",
     "WebSearchTool",
 ]
@@ -1028,3 +1052,27 @@ class ConversationStreamRequest(Model):
     agent_version: str | int | Unset | None = UNSET
 
     model: str | Unset | None = UNSET
+
+
+AgentsAPIV1ConversationsListResponse = AgentsApiV1ConversationsGetResult
+"""The official SDK's name of ``AgentsApiV1ConversationsGetResult``."""
+
+
+ResponseV1ConversationsGet = AgentsApiV1ConversationsGetResult
+"""The official SDK's name of ``AgentsApiV1ConversationsGetResult``."""
+
+
+ConversationRequestTool = ConversationRequestTools
+"""The official SDK's name of ``ConversationRequestTools``."""
+
+
+ConversationResponseOutput = ConversationResponseOutputs
+"""The official SDK's name of ``ConversationResponseOutputs``."""
+
+
+ConversationStreamRequestTool = ConversationStreamRequestTools
+"""The official SDK's name of ``ConversationStreamRequestTools``."""
+
+
+ModelConversationTool = ModelConversationTools
+"""The official SDK's name of ``ModelConversationTools``."""

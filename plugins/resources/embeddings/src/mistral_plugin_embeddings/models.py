@@ -6,6 +6,7 @@ from typing import Any
 
 import attrs
 
+from mistral_core import serde
 from mistral_core.models import UNSET, Model, OpenEnum, Unset
 from mistral_types.chat import UsageInfo
 
@@ -45,7 +46,7 @@ class EmbeddingRequest(Model):
 
     metadata: dict[str, Any] | Unset | None = UNSET
 
-    input: str | list[str]
+    inputs: str | list[str] = attrs.field(metadata={serde.JSON_NAME: "input"})
     """Text to embed."""
 
     output_dimension: int | Unset | None = UNSET
@@ -75,7 +76,7 @@ class EmbeddingResponseData(Model):
 
     object: str | Unset = UNSET
 
-    embedding: list[float] | Unset = UNSET
+    embedding: list[float]
 
     index: int | Unset = UNSET
 

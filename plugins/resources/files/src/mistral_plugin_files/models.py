@@ -4,6 +4,7 @@
 
 import attrs
 
+from mistral_core import serde
 from mistral_core.models import UNSET, Model, OpenEnum, Unset
 
 __all__ = [
@@ -12,8 +13,10 @@ __all__ = [
     "FilePurpose",
     "FileSchema",
     "FileVisibility",
+    "FilesAPIRoutesUploadFileFileVisibility",
     "FilesApiRoutesUploadFileBodyVisibility",
     "GetFileResponse",
+    "GetSignedURLResponse",
     "GetSignedUrlResponse",
     "ListFilesResponse",
     "SampleType",
@@ -71,7 +74,7 @@ class CreateFileResponse(Model):
     object: str
     """The object type, which is always "file"."""
 
-    bytes: int
+    size_bytes: int = attrs.field(metadata={serde.JSON_NAME: "bytes"})
     """The size of the file, in bytes."""
 
     created_at: int
@@ -124,7 +127,7 @@ class FileSchema(Model):
     object: str
     """The object type, which is always "file"."""
 
-    bytes: int
+    size_bytes: int = attrs.field(metadata={serde.JSON_NAME: "bytes"})
     """The size of the file, in bytes."""
 
     created_at: int
@@ -163,7 +166,7 @@ class GetFileResponse(Model):
     object: str
     """The object type, which is always "file"."""
 
-    bytes: int
+    size_bytes: int = attrs.field(metadata={serde.JSON_NAME: "bytes"})
     """The size of the file, in bytes."""
 
     created_at: int
@@ -210,3 +213,11 @@ class ListFilesResponse(Model):
     object: str
 
     total: int | Unset | None = UNSET
+
+
+FilesAPIRoutesUploadFileFileVisibility = FilesApiRoutesUploadFileBodyVisibility
+"""The official SDK's name of ``FilesApiRoutesUploadFileBodyVisibility``."""
+
+
+GetSignedURLResponse = GetSignedUrlResponse
+"""The official SDK's name of ``GetSignedUrlResponse``."""

@@ -2,7 +2,8 @@
 """Fill-in-the-middle code completions, whole or streamed. Mounts ``client.fim``.
 
 The group classes and the models are importable from here (``from mistral_plugin_fim import
-...``); each is loaded on first use, not when the plugin is mounted.
+...``); each is loaded on first use, not when the plugin is mounted. Type checkers see them all,
+typed, and nothing else.
 """
 
 from __future__ import annotations
@@ -15,13 +16,20 @@ if TYPE_CHECKING:
 
 __all__ = ["Fim"]
 
+if TYPE_CHECKING:  # the models, which run time loads on first use (below)
+    from . import models
+    from .models import *  # noqa: F403
+
+    __all__ += models.__all__
+
 _CLASSES = {"Fim": "_fim"}
 """Group class -> its module; anything else is a model."""
 
+if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
-def __getattr__(name: str) -> Any:
-    module = importlib.import_module(f"{__name__}.{_CLASSES.get(name, 'models')}")
-    try:
-        return getattr(module, name)
-    except AttributeError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    def __getattr__(name: str) -> Any:
+        module = importlib.import_module(f"{__name__}.{_CLASSES.get(name, 'models')}")
+        try:
+            return getattr(module, name)
+        except AttributeError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, operation
@@ -51,6 +51,7 @@ class Fim(Resource):
         suffix: str | Unset | None = UNSET,
         min_tokens: int | Unset | None = UNSET,
         prompt_cache_key: str | Unset | None = UNSET,
+        stream: Literal[False] | None = False,
         **options: Unpack[CallOptions],
     ) -> FIMCompletionResponse:
         """Fim Completion.
@@ -84,6 +85,8 @@ class Fim(Resource):
             min_tokens: The minimum number of tokens to generate in the completion. Valid values: at
                 least 0.
         """
+        if stream:
+            raise self._wrong_stream_flag("complete", "stream", stream)
         return self._call(
             COMPLETE,
             {
@@ -117,9 +120,12 @@ class Fim(Resource):
         suffix: str | Unset | None = UNSET,
         min_tokens: int | Unset | None = UNSET,
         prompt_cache_key: str | Unset | None = UNSET,
+        stream: Literal[False] | None = False,
         **options: Unpack[CallOptions],
     ) -> FIMCompletionResponse:
         """Fim Completion, without blocking the event loop: see :meth:`complete`."""
+        if stream:
+            raise self._wrong_stream_flag("complete_async", "stream_async", stream)
         return await self._call_async(
             COMPLETE,
             {
@@ -153,6 +159,7 @@ class Fim(Resource):
         suffix: str | Unset | None = UNSET,
         min_tokens: int | Unset | None = UNSET,
         prompt_cache_key: str | Unset | None = UNSET,
+        stream: Literal[True] = True,
         **options: Unpack[CallOptions],
     ) -> EventStream[CompletionEvent]:
         """Fim Completion.
@@ -189,6 +196,8 @@ class Fim(Resource):
             min_tokens: The minimum number of tokens to generate in the completion. Valid values: at
                 least 0.
         """
+        if not stream:
+            raise self._wrong_stream_flag("stream", "complete", stream)
         return self._stream(
             COMPLETE,
             {
@@ -223,9 +232,12 @@ class Fim(Resource):
         suffix: str | Unset | None = UNSET,
         min_tokens: int | Unset | None = UNSET,
         prompt_cache_key: str | Unset | None = UNSET,
+        stream: Literal[True] = True,
         **options: Unpack[CallOptions],
     ) -> AsyncEventStream[CompletionEvent]:
         """Fim Completion, without blocking the event loop: see :meth:`stream`."""
+        if not stream:
+            raise self._wrong_stream_flag("stream_async", "complete_async", stream)
         return await self._stream_async(
             COMPLETE,
             {

@@ -29,6 +29,7 @@ from mistral_types.chat import (
     TextChunk,
     ThinkChunk,
     ThinkChunkThinking,
+    Thinking,
     ToolCall,
     ToolReferenceChunk,
     ToolTypes,
@@ -50,6 +51,7 @@ __all__ = [
     "DocumentURLChunk",
     "FIMCompletionRequest",
     "FIMCompletionResponse",
+    "FIMCompletionStreamRequest",
     "FileChunk",
     "FunctionCall",
     "ImageDetail",
@@ -59,6 +61,7 @@ __all__ = [
     "TextChunk",
     "ThinkChunk",
     "ThinkChunkThinking",
+    "Thinking",
     "ToolCall",
     "ToolReferenceChunk",
     "ToolTypes",
@@ -159,3 +162,7 @@ class FIMCompletionResponse(Model):
     created: int
 
     choices: list[ChatCompletionChoice]
+
+
+FIMCompletionStreamRequest = FIMCompletionRequest
+"""The official SDK's name of ``FIMCompletionRequest``."""

@@ -10,13 +10,19 @@ from mistral_core.models import UNSET, Model, OpenEnum, Tagged, UnknownVariant, 
 from mistral_types.models import FTClassifierLossFunction
 
 __all__ = [
+    "Checkpoint",
     "CheckpointOut",
     "ClassifierDetailedJobOut",
     "ClassifierDetailedJobOutIntegrations",
     "ClassifierDetailedJobOutStatus",
+    "ClassifierFineTuningJob",
+    "ClassifierFineTuningJobDetails",
+    "ClassifierFineTuningJobDetailsIntegration",
+    "ClassifierFineTuningJobIntegration",
     "ClassifierJobOut",
     "ClassifierJobOutIntegrations",
     "ClassifierJobOutStatus",
+    "ClassifierTarget",
     "ClassifierTargetIn",
     "ClassifierTargetOut",
     "ClassifierTrainingParameters",
@@ -25,21 +31,38 @@ __all__ = [
     "CompletionDetailedJobOutIntegrations",
     "CompletionDetailedJobOutRepositories",
     "CompletionDetailedJobOutStatus",
+    "CompletionFineTuningJob",
+    "CompletionFineTuningJobDetails",
+    "CompletionFineTuningJobDetailsIntegration",
+    "CompletionFineTuningJobDetailsRepository",
+    "CompletionFineTuningJobIntegration",
+    "CompletionFineTuningJobRepository",
     "CompletionJobOut",
     "CompletionJobOutIntegrations",
     "CompletionJobOutRepositories",
     "CompletionJobOutStatus",
     "CompletionTrainingParameters",
     "CompletionTrainingParametersIn",
+    "CreateFineTuningJobRequest",
+    "CreateFineTuningJobRequestIntegration",
+    "CreateFineTuningJobRequestRepository",
+    "CreateGithubRepositoryRequest",
+    "Event",
     "EventOut",
     "FTClassifierLossFunction",
     "FineTuneableModelType",
+    "GithubRepository",
     "GithubRepositoryIn",
     "GithubRepositoryOut",
     "JobIn",
     "JobInIntegrations",
     "JobInRepositories",
+    "JobMetadata",
     "JobMetadataOut",
+    "JobsAPIRoutesFineTuningCancelFineTuningJobResponse",
+    "JobsAPIRoutesFineTuningGetFineTuningJobResponse",
+    "JobsAPIRoutesFineTuningGetFineTuningJobsStatus",
+    "JobsAPIRoutesFineTuningStartFineTuningJobResponse",
     "JobsApiRoutesFineTuningCancelFineTuningJobResponse",
     "JobsApiRoutesFineTuningCreateFineTuningJobResponse",
     "JobsApiRoutesFineTuningCreateFineTuningJobResult",
@@ -48,11 +71,16 @@ __all__ = [
     "JobsApiRoutesFineTuningStartFineTuningJobResponse",
     "JobsOut",
     "JobsOutData",
+    "LegacyJobMetadata",
     "LegacyJobMetadataOut",
+    "ListFineTuningJobsResponse",
+    "ListFineTuningJobsResponseData",
+    "Metric",
     "MetricOut",
     "TrainingFile",
     "WandbIntegration",
     "WandbIntegrationOut",
+    "WandbIntegrationResult",
 ]
 
 
@@ -814,9 +842,125 @@ JobsOutData = Annotated[CompletionJobOut | ClassifierJobOut | UnknownVariant, Ta
 class JobsOut(Model):
     """The JobsOut object of the API."""
 
-    data: list[JobsOutData] | Unset = UNSET
+    data: list[JobsOutData]
     """Server default: []."""
 
     object: Literal["list"] = "list"
 
     total: int
+
+
+Checkpoint = CheckpointOut
+"""The official SDK's name of ``CheckpointOut``."""
+
+
+ClassifierFineTuningJobDetails = ClassifierDetailedJobOut
+"""The official SDK's name of ``ClassifierDetailedJobOut``."""
+
+
+ClassifierFineTuningJob = ClassifierJobOut
+"""The official SDK's name of ``ClassifierJobOut``."""
+
+
+ClassifierTarget = ClassifierTargetIn
+"""The official SDK's name of ``ClassifierTargetIn``."""
+
+
+CompletionFineTuningJobDetails = CompletionDetailedJobOut
+"""The official SDK's name of ``CompletionDetailedJobOut``."""
+
+
+CompletionFineTuningJob = CompletionJobOut
+"""The official SDK's name of ``CompletionJobOut``."""
+
+
+Event = EventOut
+"""The official SDK's name of ``EventOut``."""
+
+
+CreateFineTuningJobRequestRepository = GithubRepositoryIn
+"""The official SDK's name of ``GithubRepositoryIn``."""
+
+
+CreateGithubRepositoryRequest = GithubRepositoryIn
+"""The official SDK's name of ``GithubRepositoryIn``."""
+
+
+CompletionFineTuningJobDetailsRepository = GithubRepositoryOut
+"""The official SDK's name of ``GithubRepositoryOut``."""
+
+
+CompletionFineTuningJobRepository = GithubRepositoryOut
+"""The official SDK's name of ``GithubRepositoryOut``."""
+
+
+GithubRepository = GithubRepositoryOut
+"""The official SDK's name of ``GithubRepositoryOut``."""
+
+
+CreateFineTuningJobRequest = JobIn
+"""The official SDK's name of ``JobIn``."""
+
+
+JobMetadata = JobMetadataOut
+"""The official SDK's name of ``JobMetadataOut``."""
+
+
+JobsAPIRoutesFineTuningCancelFineTuningJobResponse = (
+    JobsApiRoutesFineTuningCancelFineTuningJobResponse
+)
+"""The official SDK's name of ``JobsApiRoutesFineTuningCancelFineTuningJobResponse``."""
+
+
+ListFineTuningJobsResponseData = JobsApiRoutesFineTuningCreateFineTuningJobResponse
+"""The official SDK's name of ``JobsApiRoutesFineTuningCreateFineTuningJobResponse``."""
+
+
+JobsAPIRoutesFineTuningGetFineTuningJobResponse = JobsApiRoutesFineTuningGetFineTuningJobResponse
+"""The official SDK's name of ``JobsApiRoutesFineTuningGetFineTuningJobResponse``."""
+
+
+JobsAPIRoutesFineTuningGetFineTuningJobsStatus = JobsApiRoutesFineTuningGetFineTuningJobsStatus
+"""The official SDK's name of ``JobsApiRoutesFineTuningGetFineTuningJobsStatus``."""
+
+
+JobsAPIRoutesFineTuningStartFineTuningJobResponse = (
+    JobsApiRoutesFineTuningStartFineTuningJobResponse
+)
+"""The official SDK's name of ``JobsApiRoutesFineTuningStartFineTuningJobResponse``."""
+
+
+ListFineTuningJobsResponse = JobsOut
+"""The official SDK's name of ``JobsOut``."""
+
+
+LegacyJobMetadata = LegacyJobMetadataOut
+"""The official SDK's name of ``LegacyJobMetadataOut``."""
+
+
+Metric = MetricOut
+"""The official SDK's name of ``MetricOut``."""
+
+
+CreateFineTuningJobRequestIntegration = WandbIntegration
+"""The official SDK's name of ``WandbIntegration``."""
+
+
+ClassifierFineTuningJobDetailsIntegration = WandbIntegrationOut
+"""The official SDK's name of ``WandbIntegrationOut``."""
+
+
+ClassifierFineTuningJobIntegration = WandbIntegrationOut
+"""The official SDK's name of ``WandbIntegrationOut``."""
+
+
+CompletionFineTuningJobDetailsIntegration = WandbIntegrationOut
+"""The official SDK's name of ``WandbIntegrationOut``."""
+
+
+CompletionFineTuningJobIntegration = WandbIntegrationOut
+"""The official SDK's name of ``WandbIntegrationOut``."""
+
+
+WandbIntegrationResult = WandbIntegrationOut
+"""The official SDK's name of ``WandbIntegrationOut``."""

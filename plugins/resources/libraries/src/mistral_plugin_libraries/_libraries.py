@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # the models are imported on the first call, not at mount
 
     from mistral_core import CallOptions
 
+    from ._accesses import Accesses
+    from ._documents import Documents
     from .models import (
         CreateLibraryRequestOwnerType,
         Library,
@@ -88,6 +90,10 @@ LIBRARIES_UPDATE_V1: Operation[Library, Any] = Operation(
 
 class Libraries(Resource):
     """Document libraries that agents search."""
+
+    if TYPE_CHECKING:  # mounted on first access, from their entry points
+        accesses: Accesses
+        documents: Documents
 
     @operation(LIST)
     def list(

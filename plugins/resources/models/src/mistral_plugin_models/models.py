@@ -19,10 +19,12 @@ __all__ = [
     "FTClassifierLossFunction",
     "FTModelCard",
     "FineTunedModelCapabilities",
+    "JobsAPIRoutesFineTuningUpdateFineTunedModelResponse",
     "JobsApiRoutesFineTuningUpdateFineTunedModelResponse",
     "ModelCapabilities",
     "ModelList",
     "ModelListData",
+    "ResponseRetrieveModelV1ModelsModelIDGet",
     "RetrieveModelV1ModelsModelIdGetResponse",
     "UnarchiveModelResponse",
     "UpdateModelRequest",
@@ -319,7 +321,7 @@ class ModelList(Model):
     object: str | Unset = UNSET
     """Server default: "list"."""
 
-    data: list[ModelListData] | Unset = UNSET
+    data: list[ModelListData]
 
 
 RetrieveModelV1ModelsModelIdGetResponse = Annotated[
@@ -347,3 +349,13 @@ class UpdateModelRequest(Model):
     name: str | Unset | None = UNSET
 
     description: str | Unset | None = UNSET
+
+
+JobsAPIRoutesFineTuningUpdateFineTunedModelResponse = (
+    JobsApiRoutesFineTuningUpdateFineTunedModelResponse
+)
+"""The official SDK's name of ``JobsApiRoutesFineTuningUpdateFineTunedModelResponse``."""
+
+
+ResponseRetrieveModelV1ModelsModelIDGet = RetrieveModelV1ModelsModelIdGetResponse
+"""The official SDK's name of ``RetrieveModelV1ModelsModelIdGetResponse``."""

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the models are imported on the first call, not at mount
 
     from mistral_core import CallOptions
 
+    from ._chat_completion_fields import ChatCompletionFields
     from .models import (
         ChatCompletionEvent,
         CreateJudgeRequest,
@@ -90,6 +91,9 @@ events/{event_id}/live-judging``).
 
 class ChatCompletionEvents(Resource):
     """Recorded chat completions: search, inspect, judge."""
+
+    if TYPE_CHECKING:  # mounted on first access, from their entry points
+        fields: ChatCompletionFields
 
     @operation(SEARCH)
     def search(

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the models are imported on the first call, not at mount
 
     from mistral_core import CallOptions
 
+    from ._dataset_records import DatasetRecords
     from .models import (
         Dataset,
         DatasetImportTask,
@@ -208,6 +209,9 @@ LIST_TASKS: Operation[ListDatasetImportTasksResponse, Any] = Operation(
 
 class Datasets(Resource):
     """Datasets of records to evaluate on: imports, exports, tasks."""
+
+    if TYPE_CHECKING:  # mounted on first access, from their entry points
+        records: DatasetRecords
 
     @operation(CREATE)
     def create(

@@ -15,6 +15,7 @@ __all__ = [
     "AggregationRequest",
     "AggregationRow",
     "BaseFieldDefinition",
+    "BaseFieldDefinitionSupportedOperator",
     "BaseFieldDefinitionSupportedOperators",
     "BaseFieldDefinitionType",
     "BaseTaskStatus",
@@ -97,6 +98,7 @@ __all__ = [
     "OrderByClause",
     "OrderByClauseDirection",
     "OtelFieldDefinition",
+    "OtelFieldDefinitionSupportedOperator",
     "OtelFieldDefinitionSupportedOperators",
     "OtelFieldDefinitionType",
     "PaginatedResultCampaignPreview",
@@ -109,8 +111,11 @@ __all__ = [
     "SearchChatCompletionEventIdsResponse",
     "SearchChatCompletionEventsRequest",
     "SearchChatCompletionEventsResponse",
+    "SortDirection",
+    "SortOrder",
     "SpanEvaluationsRequest",
     "SpansRequest",
+    "SupportedOperator",
     "TimeDimension",
     "TracesRequest",
     "UpdateDatasetRecordPayloadRequest",
@@ -444,9 +449,13 @@ class FilterCondition(Model):
 class FilterGroup(Model):
     """The FilterGroup object of the API."""
 
-    AND: "list[FilterGroup | FilterCondition] | Unset | None" = UNSET
+    and_: "list[FilterGroup | FilterCondition] | Unset | None" = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "AND"}
+    )
 
-    OR: "list[FilterGroup | FilterCondition] | Unset | None" = UNSET
+    or_: "list[FilterGroup | FilterCondition] | Unset | None" = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "OR"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -631,9 +640,7 @@ class JudgeClassificationOutput(Model):
 
     type: Literal["CLASSIFICATION"] = "CLASSIFICATION"
 
-    options_: list[JudgeClassificationOutputOption] = attrs.field(
-        metadata={serde.JSON_NAME: "options"}
-    )
+    options: list[JudgeClassificationOutputOption]
 
 
 @attrs.define(kw_only=True)
@@ -1120,9 +1127,7 @@ class FetchCampaignStatusResponse(Model):
 class FetchChatCompletionFieldOptionsResponse(Model):
     """The FetchChatCompletionFieldOptionsResponse object of the API."""
 
-    options_: list[str | bool | None] | Unset | None = attrs.field(
-        default=UNSET, metadata={serde.JSON_NAME: "options"}
-    )
+    options: list[str | bool | None] | Unset | None = UNSET
 
 
 @attrs.define(kw_only=True)
@@ -1161,7 +1166,7 @@ class FieldGroup(Model):
 class GetLogFieldOptions(Model):
     """The GetLogFieldOptions object of the API."""
 
-    options_: list[str] | None = attrs.field(metadata={serde.JSON_NAME: "options"})
+    options: list[str] | None
 
 
 @attrs.define(kw_only=True)
@@ -1199,7 +1204,7 @@ class GetLogs(Model):
 class GetSpanEvaluationFieldOptions(Model):
     """The GetSpanEvaluationFieldOptions object of the API."""
 
-    options_: list[str] | None = attrs.field(metadata={serde.JSON_NAME: "options"})
+    options: list[str] | None
 
 
 @attrs.define(kw_only=True)
@@ -1220,7 +1225,7 @@ class GetSpanEvaluations(Model):
 class GetSpanFieldOptions(Model):
     """The GetSpanFieldOptions object of the API."""
 
-    options_: list[str] | None = attrs.field(metadata={serde.JSON_NAME: "options"})
+    options: list[str] | None
 
 
 @attrs.define(kw_only=True)
@@ -1241,7 +1246,7 @@ class GetSpans(Model):
 class GetTraceFieldOptions(Model):
     """The GetTraceFieldOptions object of the API."""
 
-    options_: list[str] | None = attrs.field(metadata={serde.JSON_NAME: "options"})
+    options: list[str] | None
 
 
 @attrs.define(kw_only=True)
@@ -1554,3 +1559,23 @@ class UpdateJudgeRequest(Model):
     instructions: str
 
     tools: list[str]
+
+
+BaseFieldDefinitionSupportedOperator = BaseFieldDefinitionSupportedOperators
+"""The official SDK's name of ``BaseFieldDefinitionSupportedOperators``."""
+
+
+SortOrder = LogsRequestOrder
+"""The official SDK's name of ``LogsRequestOrder``."""
+
+
+SortDirection = OrderByClauseDirection
+"""The official SDK's name of ``OrderByClauseDirection``."""
+
+
+OtelFieldDefinitionSupportedOperator = OtelFieldDefinitionSupportedOperators
+"""The official SDK's name of ``OtelFieldDefinitionSupportedOperators``."""
+
+
+SupportedOperator = OtelFieldDefinitionSupportedOperators
+"""The official SDK's name of ``OtelFieldDefinitionSupportedOperators``."""

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import attrs
 
+from mistral_core import serde
 from mistral_core.models import UNSET, Model, OpenEnum, Tagged, UnknownVariant, Unset
 from mistral_types.chat import (
     DocumentURLChunk,
@@ -13,17 +14,20 @@ from mistral_types.chat import (
     ImageDetail,
     ImageURL,
     ImageURLChunk,
+    JSONSchema,
     JsonSchema,
     ResponseFormat,
     ResponseFormats,
 )
 
 __all__ = [
+    "ConfidenceScoresGranularity",
     "DocumentURLChunk",
     "FileChunk",
     "ImageDetail",
     "ImageURL",
     "ImageURLChunk",
+    "JSONSchema",
     "JsonSchema",
     "OCRAsideTextBlock",
     "OCRBlockConfidenceScores",
@@ -608,7 +612,7 @@ class OCRTableObject(Model):
     content: str
     """Content of the table in the given format."""
 
-    format: OCRTableObjectFormat | str
+    format_: OCRTableObjectFormat | str = attrs.field(metadata={serde.JSON_NAME: "format"})
     """Format of the table."""
 
     word_confidence_scores: list[OCRConfidenceScore] | Unset | None = UNSET
@@ -761,3 +765,7 @@ class OCRResponse(Model):
 
     usage_info: OCRUsageInfo
     """Usage info for the OCR request."""
+
+
+ConfidenceScoresGranularity = OCRRequestConfidenceScoresGranularity
+"""The official SDK's name of ``OCRRequestConfidenceScoresGranularity``."""

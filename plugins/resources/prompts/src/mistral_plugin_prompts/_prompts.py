@@ -38,7 +38,7 @@ LIST: Operation[ListPromptsResponse, Any] = Operation(
     models="mistral_plugin_prompts.models",
     returns="ListPromptsResponse",
     pages=Pagination(
-        items="data", cursor="pageToken", next_cursor="nextPageToken", limit="pageSize"
+        items="data", cursor="pageToken", next_cursor="next_page_token", limit="pageSize"
     ),
 )
 """ListPrompts (``GET /v2/prompts``)."""
@@ -135,8 +135,8 @@ class Prompts(Resource):
     def list(
         self,
         *,
-        pageSize: int | Unset = UNSET,
-        pageToken: str | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        page_token: str | Unset = UNSET,
         alias: str | Unset = UNSET,
         fields: Sequence[str] | Unset = UNSET,
         sort_field: ListSortField | str | Unset = UNSET,
@@ -162,8 +162,8 @@ class Prompts(Resource):
             None,
             options,
             query={
-                "pageSize": pageSize,
-                "pageToken": pageToken,
+                "pageSize": page_size,
+                "pageToken": page_token,
                 "alias": alias,
                 "fields": fields,
                 "sort.field": sort_field,
@@ -176,8 +176,8 @@ class Prompts(Resource):
     async def list_async(
         self,
         *,
-        pageSize: int | Unset = UNSET,
-        pageToken: str | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        page_token: str | Unset = UNSET,
         alias: str | Unset = UNSET,
         fields: Sequence[str] | Unset = UNSET,
         sort_field: ListSortField | str | Unset = UNSET,
@@ -191,8 +191,8 @@ class Prompts(Resource):
             None,
             options,
             query={
-                "pageSize": pageSize,
-                "pageToken": pageToken,
+                "pageSize": page_size,
+                "pageToken": page_token,
                 "alias": alias,
                 "fields": fields,
                 "sort.field": sort_field,
@@ -210,7 +210,7 @@ class Prompts(Resource):
         title: str | Unset = UNSET,
         description: str | Unset = UNSET,
         notes: str | Unset = UNSET,
-        sharingScope: RegistrySharingScope | str | Unset = UNSET,
+        sharing_scope: RegistrySharingScope | str | Unset = UNSET,
         aliases: Sequence[str] | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> Prompt:
@@ -221,7 +221,7 @@ class Prompts(Resource):
             title: Display title.
             description: Display description.
             notes: Notes for this version.
-            sharingScope: Registry sharing scope.
+            sharing_scope: Registry sharing scope.
             aliases: Aliases pointing to this version.
         """
         return self._call(
@@ -232,7 +232,7 @@ class Prompts(Resource):
                 "title": title,
                 "description": description,
                 "notes": notes,
-                "sharingScope": sharingScope,
+                "sharingScope": sharing_scope,
                 "aliases": aliases,
             },
             options,
@@ -247,7 +247,7 @@ class Prompts(Resource):
         title: str | Unset = UNSET,
         description: str | Unset = UNSET,
         notes: str | Unset = UNSET,
-        sharingScope: RegistrySharingScope | str | Unset = UNSET,
+        sharing_scope: RegistrySharingScope | str | Unset = UNSET,
         aliases: Sequence[str] | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> Prompt:
@@ -260,7 +260,7 @@ class Prompts(Resource):
                 "title": title,
                 "description": description,
                 "notes": notes,
-                "sharingScope": sharingScope,
+                "sharingScope": sharing_scope,
                 "aliases": aliases,
             },
             options,
@@ -331,7 +331,7 @@ class Prompts(Resource):
         prompt_id: str,
         title: str | Unset = UNSET,
         description: str | Unset = UNSET,
-        sharingScope: RegistrySharingScope | str | Unset = UNSET,
+        sharing_scope: RegistrySharingScope | str | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> Prompt:
         """UpdatePrompt.
@@ -339,11 +339,11 @@ class Prompts(Resource):
         Args:
             title: Display title.
             description: Display description.
-            sharingScope: Registry sharing scope.
+            sharing_scope: Registry sharing scope.
         """
         return self._call(
             UPDATE_METADATA,
-            {"title": title, "description": description, "sharingScope": sharingScope},
+            {"title": title, "description": description, "sharingScope": sharing_scope},
             options,
             path={"prompt_id": prompt_id},
         )
@@ -355,13 +355,13 @@ class Prompts(Resource):
         prompt_id: str,
         title: str | Unset = UNSET,
         description: str | Unset = UNSET,
-        sharingScope: RegistrySharingScope | str | Unset = UNSET,
+        sharing_scope: RegistrySharingScope | str | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> Prompt:
         """UpdatePrompt, without blocking the event loop: see :meth:`update_metadata`."""
         return await self._call_async(
             UPDATE_METADATA,
-            {"title": title, "description": description, "sharingScope": sharingScope},
+            {"title": title, "description": description, "sharingScope": sharing_scope},
             options,
             path={"prompt_id": prompt_id},
         )

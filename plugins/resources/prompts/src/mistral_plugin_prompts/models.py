@@ -6,12 +6,14 @@ from typing import Any
 
 import attrs
 
+from mistral_core import serde
 from mistral_core.models import UNSET, Model, Unset
 from mistral_types.prompts import AliasList, ListSortDirection, ListSortField, RegistrySharingScope
 
 __all__ = [
     "AliasList",
     "CreatePromptRequest",
+    "CreatePromptVersionRequest",
     "CreatePromptVersionResponse",
     "ListPromptVersionsResponse",
     "ListPromptsResponse",
@@ -66,7 +68,9 @@ class CreatePromptRequest(Model):
     notes: str | Unset = UNSET
     """Notes for this version."""
 
-    sharingScope: RegistrySharingScope | str | Unset = UNSET
+    sharing_scope: RegistrySharingScope | str | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "sharingScope"}
+    )
     """Registry sharing scope."""
 
     aliases: list[str] | Unset = UNSET
@@ -96,7 +100,7 @@ class PromptVersion(Model):
     aliases: list[str] | Unset = UNSET
     """Aliases pointing to this version."""
 
-    createdAt: str | Unset = UNSET
+    created_at: str | Unset = attrs.field(default=UNSET, metadata={serde.JSON_NAME: "createdAt"})
     """Creation time."""
 
 
@@ -126,16 +130,20 @@ class Prompt(Model):
     aliases: list[str] | Unset = UNSET
     """Aliases pointing to this version."""
 
-    sharingScope: RegistrySharingScope | str | Unset = UNSET
+    sharing_scope: RegistrySharingScope | str | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "sharingScope"}
+    )
     """Registry sharing scope."""
 
-    createdAt: str | Unset = UNSET
+    created_at: str | Unset = attrs.field(default=UNSET, metadata={serde.JSON_NAME: "createdAt"})
     """Creation time."""
 
-    updatedAt: str | Unset = UNSET
+    updated_at: str | Unset = attrs.field(default=UNSET, metadata={serde.JSON_NAME: "updatedAt"})
     """Last update time."""
 
-    latestVersion: int | Unset = UNSET
+    latest_version: int | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "latestVersion"}
+    )
     """Latest version number."""
 
     title: str | Unset = UNSET
@@ -151,7 +159,9 @@ class ListPromptsResponse(Model):
 
     data: list[Prompt] | Unset = UNSET
 
-    nextPageToken: str | Unset = UNSET
+    next_page_token: str | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "nextPageToken"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -181,7 +191,9 @@ class PromptsUpdateBody(Model):
     description: str | Unset = UNSET
     """Display description."""
 
-    sharingScope: RegistrySharingScope | str | Unset = UNSET
+    sharing_scope: RegistrySharingScope | str | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "sharingScope"}
+    )
     """Registry sharing scope."""
 
 
@@ -194,3 +206,7 @@ class PromptsUpdateVersionMetadataBody(Model):
 
     aliases: AliasList | Unset = UNSET
     """Aliases pointing to this version."""
+
+
+CreatePromptVersionRequest = PromptsCreateVersionBody
+"""The official SDK's name of ``PromptsCreateVersionBody``."""

@@ -3,7 +3,8 @@
 ``client.beta.rag.ingestion_pipeline_configurations``, ``client.beta.rag.search_indexes``.
 
 The group classes and the models are importable from here (``from mistral_plugin_rag import
-...``); each is loaded on first use, not when the plugin is mounted.
+...``); each is loaded on first use, not when the plugin is mounted. Type checkers see them all,
+typed, and nothing else.
 """
 
 from __future__ import annotations
@@ -17,16 +18,23 @@ if TYPE_CHECKING:
 
 __all__ = ["IngestionPipelineConfigurations", "SearchIndexes"]
 
+if TYPE_CHECKING:  # the models, which run time loads on first use (below)
+    from . import models
+    from .models import *  # noqa: F403
+
+    __all__ += models.__all__
+
 _CLASSES = {
     "IngestionPipelineConfigurations": "_ingestion_pipeline_configurations",
     "SearchIndexes": "_search_indexes",
 }
 """Group class -> its module; anything else is a model."""
 
+if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
-def __getattr__(name: str) -> Any:
-    module = importlib.import_module(f"{__name__}.{_CLASSES.get(name, 'models')}")
-    try:
-        return getattr(module, name)
-    except AttributeError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    def __getattr__(name: str) -> Any:
+        module = importlib.import_module(f"{__name__}.{_CLASSES.get(name, 'models')}")
+        try:
+            return getattr(module, name)
+        except AttributeError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

@@ -17,6 +17,8 @@ __all__ = [
     "GetDeploymentSummariesResponseDeploymentStatus",
     "GetDeploymentSummariesResponseVespaDeployment",
     "GetDeploymentSummariesResponseVespaIndex",
+    "GetSearchIndexSummaryResponseIndexStatus",
+    "GetSearchIndexSummaryResponseVespaSchemaModel",
     "IngestionPipelineConfiguration",
     "RegisterDeploymentRequestDeployment",
     "RegisterDeploymentRequestDeploymentDeployment",
@@ -24,11 +26,16 @@ __all__ = [
     "RegisterDeploymentRequestVespaDeployment",
     "RegisterDeploymentRequestVespaField",
     "RegisterDeploymentRequestVespaIndex",
+    "RegisterSearchIndexRequestIndexStatus",
+    "RegisterSearchIndexRequestVespaSchemaField",
+    "RegisterSearchIndexRequestVespaSchemaModel",
     "RegisterSearchIndexResponseIndex",
     "SchemaFieldDataType",
     "SchemaFieldIndex",
     "SchemaFieldRankingType",
     "SchemaFieldStorage",
+    "UpdateIndexMetricsRequestIndexMetricsOffline",
+    "UpdateIndexMetricsRequestSchemaMetrics",
     "UpdateIndexMetricsV1RagDeploymentsDeploymentIdMetricsPutBody",
     "UpdateMetricsRequestDeploymentMetricsOffline",
     "UpdateMetricsRequestDeploymentMetricsOnline",
@@ -290,3 +297,31 @@ class UpdateRunInfo(Model):
 
     chunks_count: int
     """Valid values: at least 0, at most 2147483647.0."""
+
+
+GetSearchIndexSummaryResponseIndexStatus = GetDeploymentSummariesResponseDeploymentStatus
+"""The official SDK's name of ``GetDeploymentSummariesResponseDeploymentStatus``."""
+
+
+GetSearchIndexSummaryResponseVespaSchemaModel = GetDeploymentSummariesResponseVespaIndex
+"""The official SDK's name of ``GetDeploymentSummariesResponseVespaIndex``."""
+
+
+RegisterSearchIndexRequestIndexStatus = RegisterDeploymentRequestDeploymentStatus
+"""The official SDK's name of ``RegisterDeploymentRequestDeploymentStatus``."""
+
+
+RegisterSearchIndexRequestVespaSchemaField = RegisterDeploymentRequestVespaField
+"""The official SDK's name of ``RegisterDeploymentRequestVespaField``."""
+
+
+RegisterSearchIndexRequestVespaSchemaModel = RegisterDeploymentRequestVespaIndex
+"""The official SDK's name of ``RegisterDeploymentRequestVespaIndex``."""
+
+
+UpdateIndexMetricsRequestIndexMetricsOffline = UpdateMetricsRequestDeploymentMetricsOffline
+"""The official SDK's name of ``UpdateMetricsRequestDeploymentMetricsOffline``."""
+
+
+UpdateIndexMetricsRequestSchemaMetrics = UpdateMetricsRequestIndexMetrics
+"""The official SDK's name of ``UpdateMetricsRequestIndexMetrics``."""

@@ -2,7 +2,8 @@
 """Versioned skills. Mounts ``client.beta.skills``.
 
 The group classes and the models are importable from here (``from mistral_plugin_skills import
-...``); each is loaded on first use, not when the plugin is mounted.
+...``); each is loaded on first use, not when the plugin is mounted. Type checkers see them all,
+typed, and nothing else.
 """
 
 from __future__ import annotations
@@ -15,13 +16,20 @@ if TYPE_CHECKING:
 
 __all__ = ["Skills"]
 
+if TYPE_CHECKING:  # the models, which run time loads on first use (below)
+    from . import models
+    from .models import *  # noqa: F403
+
+    __all__ += models.__all__
+
 _CLASSES = {"Skills": "_skills"}
 """Group class -> its module; anything else is a model."""
 
+if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
-def __getattr__(name: str) -> Any:
-    module = importlib.import_module(f"{__name__}.{_CLASSES.get(name, 'models')}")
-    try:
-        return getattr(module, name)
-    except AttributeError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    def __getattr__(name: str) -> Any:
+        module = importlib.import_module(f"{__name__}.{_CLASSES.get(name, 'models')}")
+        try:
+            return getattr(module, name)
+        except AttributeError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

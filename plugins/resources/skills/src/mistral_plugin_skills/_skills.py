@@ -38,7 +38,7 @@ LIST: Operation[ListSkillsResponse, Any] = Operation(
     models="mistral_plugin_skills.models",
     returns="ListSkillsResponse",
     pages=Pagination(
-        items="data", cursor="pageToken", next_cursor="nextPageToken", limit="pageSize"
+        items="data", cursor="pageToken", next_cursor="next_page_token", limit="pageSize"
     ),
 )
 """ListSkills (``GET /v2/skills``)."""
@@ -135,8 +135,8 @@ class Skills(Resource):
     def list(
         self,
         *,
-        pageSize: int | Unset = UNSET,
-        pageToken: str | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        page_token: str | Unset = UNSET,
         alias: str | Unset = UNSET,
         fields: Sequence[str] | Unset = UNSET,
         sort_field: ListSortField | str | Unset = UNSET,
@@ -162,8 +162,8 @@ class Skills(Resource):
             None,
             options,
             query={
-                "pageSize": pageSize,
-                "pageToken": pageToken,
+                "pageSize": page_size,
+                "pageToken": page_token,
                 "alias": alias,
                 "fields": fields,
                 "sort.field": sort_field,
@@ -176,8 +176,8 @@ class Skills(Resource):
     async def list_async(
         self,
         *,
-        pageSize: int | Unset = UNSET,
-        pageToken: str | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        page_token: str | Unset = UNSET,
         alias: str | Unset = UNSET,
         fields: Sequence[str] | Unset = UNSET,
         sort_field: ListSortField | str | Unset = UNSET,
@@ -191,8 +191,8 @@ class Skills(Resource):
             None,
             options,
             query={
-                "pageSize": pageSize,
-                "pageToken": pageToken,
+                "pageSize": page_size,
+                "pageToken": page_token,
                 "alias": alias,
                 "fields": fields,
                 "sort.field": sort_field,
@@ -208,7 +208,7 @@ class Skills(Resource):
         name: str,
         definition: SkillDefinition | Mapping[str, Any],
         notes: str | Unset = UNSET,
-        sharingScope: RegistrySharingScope | str | Unset = UNSET,
+        sharing_scope: RegistrySharingScope | str | Unset = UNSET,
         aliases: Sequence[str] | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> Skill:
@@ -217,7 +217,7 @@ class Skills(Resource):
         Args:
             name: Stable object name.
             notes: Notes for this version.
-            sharingScope: Registry sharing scope.
+            sharing_scope: Registry sharing scope.
             aliases: Aliases pointing to this version.
         """
         return self._call(
@@ -226,7 +226,7 @@ class Skills(Resource):
                 "name": name,
                 "definition": definition,
                 "notes": notes,
-                "sharingScope": sharingScope,
+                "sharingScope": sharing_scope,
                 "aliases": aliases,
             },
             options,
@@ -239,7 +239,7 @@ class Skills(Resource):
         name: str,
         definition: SkillDefinition | Mapping[str, Any],
         notes: str | Unset = UNSET,
-        sharingScope: RegistrySharingScope | str | Unset = UNSET,
+        sharing_scope: RegistrySharingScope | str | Unset = UNSET,
         aliases: Sequence[str] | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> Skill:
@@ -250,7 +250,7 @@ class Skills(Resource):
                 "name": name,
                 "definition": definition,
                 "notes": notes,
-                "sharingScope": sharingScope,
+                "sharingScope": sharing_scope,
                 "aliases": aliases,
             },
             options,
@@ -319,16 +319,16 @@ class Skills(Resource):
         self,
         *,
         skill_id: str,
-        sharingScope: RegistrySharingScope | str | Unset = UNSET,
+        sharing_scope: RegistrySharingScope | str | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> Skill:
         """UpdateSkill.
 
         Args:
-            sharingScope: Registry sharing scope.
+            sharing_scope: Registry sharing scope.
         """
         return self._call(
-            UPDATE_METADATA, {"sharingScope": sharingScope}, options, path={"skill_id": skill_id}
+            UPDATE_METADATA, {"sharingScope": sharing_scope}, options, path={"skill_id": skill_id}
         )
 
     @operation(UPDATE_METADATA)
@@ -336,12 +336,12 @@ class Skills(Resource):
         self,
         *,
         skill_id: str,
-        sharingScope: RegistrySharingScope | str | Unset = UNSET,
+        sharing_scope: RegistrySharingScope | str | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> Skill:
         """UpdateSkill, without blocking the event loop: see :meth:`update_metadata`."""
         return await self._call_async(
-            UPDATE_METADATA, {"sharingScope": sharingScope}, options, path={"skill_id": skill_id}
+            UPDATE_METADATA, {"sharingScope": sharing_scope}, options, path={"skill_id": skill_id}
         )
 
     @operation(LIST_VERSIONS)

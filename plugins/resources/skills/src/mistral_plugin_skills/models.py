@@ -6,12 +6,14 @@ from typing import Any
 
 import attrs
 
+from mistral_core import serde
 from mistral_core.models import UNSET, Model, Unset
 from mistral_types.prompts import AliasList, ListSortDirection, ListSortField, RegistrySharingScope
 
 __all__ = [
     "AliasList",
     "CreateSkillRequest",
+    "CreateSkillVersionRequest",
     "CreateSkillVersionResponse",
     "ListSkillVersionsResponse",
     "ListSkillsResponse",
@@ -33,11 +35,15 @@ __all__ = [
 class SkillAssetContent(Model):
     """The SkillAssetContent object of the API."""
 
-    isExecutable: bool | Unset = UNSET
+    is_executable: bool | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "isExecutable"}
+    )
 
-    rawContent: str | Unset = UNSET
+    raw_content: str | Unset = attrs.field(default=UNSET, metadata={serde.JSON_NAME: "rawContent"})
 
-    textContent: str | Unset = UNSET
+    text_content: str | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "textContent"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -66,7 +72,9 @@ class CreateSkillRequest(Model):
     notes: str | Unset = UNSET
     """Notes for this version."""
 
-    sharingScope: RegistrySharingScope | str | Unset = UNSET
+    sharing_scope: RegistrySharingScope | str | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "sharingScope"}
+    )
     """Registry sharing scope."""
 
     aliases: list[str] | Unset = UNSET
@@ -96,7 +104,7 @@ class SkillVersion(Model):
     aliases: list[str] | Unset = UNSET
     """Aliases pointing to this version."""
 
-    createdAt: str | Unset = UNSET
+    created_at: str | Unset = attrs.field(default=UNSET, metadata={serde.JSON_NAME: "createdAt"})
     """Creation time."""
 
 
@@ -126,16 +134,20 @@ class Skill(Model):
     aliases: list[str] | Unset = UNSET
     """Aliases pointing to this version."""
 
-    sharingScope: RegistrySharingScope | str | Unset = UNSET
+    sharing_scope: RegistrySharingScope | str | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "sharingScope"}
+    )
     """Registry sharing scope."""
 
-    createdAt: str | Unset = UNSET
+    created_at: str | Unset = attrs.field(default=UNSET, metadata={serde.JSON_NAME: "createdAt"})
     """Creation time."""
 
-    updatedAt: str | Unset = UNSET
+    updated_at: str | Unset = attrs.field(default=UNSET, metadata={serde.JSON_NAME: "updatedAt"})
     """Last update time."""
 
-    latestVersion: int | Unset = UNSET
+    latest_version: int | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "latestVersion"}
+    )
     """Latest version number."""
 
 
@@ -145,7 +157,9 @@ class ListSkillsResponse(Model):
 
     data: list[Skill] | Unset = UNSET
 
-    nextPageToken: str | Unset = UNSET
+    next_page_token: str | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "nextPageToken"}
+    )
 
 
 @attrs.define(kw_only=True)
@@ -169,7 +183,9 @@ SkillsDeleteResult = dict[str, Any]
 class SkillsUpdateBody(Model):
     """The SkillsUpdateBody object of the API."""
 
-    sharingScope: RegistrySharingScope | str | Unset = UNSET
+    sharing_scope: RegistrySharingScope | str | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "sharingScope"}
+    )
     """Registry sharing scope."""
 
 
@@ -182,3 +198,7 @@ class SkillsUpdateVersionMetadataBody(Model):
 
     aliases: AliasList | Unset = UNSET
     """Aliases pointing to this version."""
+
+
+CreateSkillVersionRequest = SkillsCreateVersionBody
+"""The official SDK's name of ``SkillsCreateVersionBody``."""

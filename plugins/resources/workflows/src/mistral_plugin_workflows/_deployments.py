@@ -556,7 +556,6 @@ class Deployments(Resource):
         workflow_name: str | Unset | None = UNSET,
         after: str | Unset | None = UNSET,
         last_event_id: str | Unset | None = UNSET,
-        Last_Event_ID: str | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> EventStream[DeploymentsStreamDeploymentLogsEvent]:
         """Stream Deployment Logs.
@@ -577,8 +576,6 @@ class Deployments(Resource):
             workflow_name: Filter logs by workflow name
             after: Start a fresh stream at this timestamp (ignored when resuming via last_event_id)
             last_event_id: Resume from this cursor (a prior response's SSE id)
-            Last_Event_ID: Resume from this cursor (a prior response's SSE id). Takes precedence
-                over the query parameter.
         """
         return self._stream(
             STREAM_DEPLOYMENT_LOGS,
@@ -591,7 +588,6 @@ class Deployments(Resource):
                 "after": after,
                 "last_event_id": last_event_id,
             },
-            headers={"Last-Event-ID": Last_Event_ID},
         )
 
     @operation(STREAM_DEPLOYMENT_LOGS)
@@ -603,7 +599,6 @@ class Deployments(Resource):
         workflow_name: str | Unset | None = UNSET,
         after: str | Unset | None = UNSET,
         last_event_id: str | Unset | None = UNSET,
-        Last_Event_ID: str | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> AsyncEventStream[DeploymentsStreamDeploymentLogsEvent]:
         """Stream Deployment Logs, without blocking the event loop: see
@@ -620,5 +615,4 @@ class Deployments(Resource):
                 "after": after,
                 "last_event_id": last_event_id,
             },
-            headers={"Last-Event-ID": Last_Event_ID},
         )

@@ -838,7 +838,6 @@ class Executions(Resource):
         activity_id: str | Unset | None = UNSET,
         after: str | Unset | None = UNSET,
         last_event_id: str | Unset | None = UNSET,
-        Last_Event_ID: str | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> EventStream[ExecutionsStreamWorkflowExecutionLogsEvent]:
         """Stream Workflow Execution Logs.
@@ -859,8 +858,6 @@ class Executions(Resource):
             activity_id: Filter logs by activity ID
             after: Start a fresh stream at this timestamp (ignored when resuming via last_event_id)
             last_event_id: Resume from this cursor (a prior response's SSE id)
-            Last_Event_ID: Resume from this cursor (a prior response's SSE id). Takes precedence
-                over the query parameter.
         """
         return self._stream(
             STREAM_WORKFLOW_EXECUTION_LOGS,
@@ -873,7 +870,6 @@ class Executions(Resource):
                 "after": after,
                 "last_event_id": last_event_id,
             },
-            headers={"Last-Event-ID": Last_Event_ID},
         )
 
     @operation(STREAM_WORKFLOW_EXECUTION_LOGS)
@@ -885,7 +881,6 @@ class Executions(Resource):
         activity_id: str | Unset | None = UNSET,
         after: str | Unset | None = UNSET,
         last_event_id: str | Unset | None = UNSET,
-        Last_Event_ID: str | Unset | None = UNSET,
         **options: Unpack[CallOptions],
     ) -> AsyncEventStream[ExecutionsStreamWorkflowExecutionLogsEvent]:
         """Stream Workflow Execution Logs, without blocking the event loop: see
@@ -902,5 +897,4 @@ class Executions(Resource):
                 "after": after,
                 "last_event_id": last_event_id,
             },
-            headers={"Last-Event-ID": Last_Event_ID},
         )

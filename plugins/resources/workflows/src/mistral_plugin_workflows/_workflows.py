@@ -15,6 +15,13 @@ if TYPE_CHECKING:  # the models are imported on the first call, not at mount
 
     from mistral_core import AsyncPage, CallOptions, Page
 
+    from ._deployments import Deployments
+    from ._events import Events
+    from ._executions import Executions
+    from ._metrics import Metrics
+    from ._runs import Runs
+    from ._schedules import Schedules
+    from ._workers import Workers
     from .models import (
         ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResult,
         ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResult,
@@ -160,6 +167,15 @@ UNARCHIVE_WORKFLOW: Operation[WorkflowUnarchiveResponse, Any] = Operation(
 
 class Workflows(Resource):
     """Workflows: list, run, archive."""
+
+    if TYPE_CHECKING:  # mounted on first access, from their entry points
+        deployments: Deployments
+        events: Events
+        executions: Executions
+        metrics: Metrics
+        runs: Runs
+        schedules: Schedules
+        workers: Workers
 
     @operation(GET_WORKFLOWS)
     def get_workflows(

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 import attrs
 
+from mistral_core import serde
 from mistral_core.models import UNSET, Model, OpenEnum, Tagged, UnknownVariant, Unset
 
 __all__ = [
@@ -94,6 +95,8 @@ __all__ = [
     "QueryInvocationBody",
     "QueryWorkflowResponse",
     "ResetInvocationBody",
+    "ResponseExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIDExecutePost",
+    "ResponseExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePost",
     "ScalarMetric",
     "ScheduleCalendar",
     "ScheduleDefinition",
@@ -105,11 +108,16 @@ __all__ = [
     "ScheduleRecentExecution",
     "SignalDefinition",
     "SignalInvocationBody",
+    "SignalInvocationBodyNetworkEncodedInput",
     "SignalWorkflowResponse",
+    "StreamDeploymentLogsEvent",
+    "StreamDeploymentLogsResponseBody",
     "StreamError",
     "StreamEventSseErrorData",
     "StreamEventSsePayload",
     "StreamEventWorkflowContext",
+    "StreamWorkflowExecutionLogsEvent",
+    "StreamWorkflowExecutionLogsResponseBody",
     "TempoGetTraceResponse",
     "TempoTraceAttribute",
     "TempoTraceAttributeArrayContainer",
@@ -177,6 +185,7 @@ __all__ = [
     "WorkflowScheduleResponse",
     "WorkflowScheduleTriggerRequest",
     "WorkflowScheduleUpdateRequest",
+    "WorkflowStreamError",
     "WorkflowTaskFailedAttributes",
     "WorkflowTaskFailedResponse",
     "WorkflowTaskTimedOutAttributes",
@@ -2664,13 +2673,19 @@ class SignalWorkflowResponse(Model):
 class TempoTraceAttributeArrayElement(Model):
     """The TempoTraceAttributeArrayElement object of the API."""
 
-    stringValue: str | Unset | None = UNSET
+    string_value: str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "stringValue"}
+    )
     """A string element in the array."""
 
-    intValue: str | Unset | None = UNSET
+    int_value: str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "intValue"}
+    )
     """An integer element in the array."""
 
-    boolValue: bool | Unset | None = UNSET
+    bool_value: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "boolValue"}
+    )
     """A boolean element in the array."""
 
 
@@ -2686,7 +2701,9 @@ class TempoTraceAttributeArrayContainer(Model):
 class TempoTraceAttributeArrayValue(Model):
     """The TempoTraceAttributeArrayValue object of the API."""
 
-    arrayValue: TempoTraceAttributeArrayContainer
+    array_value: TempoTraceAttributeArrayContainer = attrs.field(
+        metadata={serde.JSON_NAME: "arrayValue"}
+    )
     """The array value of the attribute."""
 
 
@@ -2694,7 +2711,7 @@ class TempoTraceAttributeArrayValue(Model):
 class TempoTraceAttributeBoolValue(Model):
     """The TempoTraceAttributeBoolValue object of the API."""
 
-    boolValue: bool
+    bool_value: bool = attrs.field(metadata={serde.JSON_NAME: "boolValue"})
     """The boolean value of the attribute."""
 
 
@@ -2702,7 +2719,7 @@ class TempoTraceAttributeBoolValue(Model):
 class TempoTraceAttributeIntValue(Model):
     """The TempoTraceAttributeIntValue object of the API."""
 
-    intValue: str
+    int_value: str = attrs.field(metadata={serde.JSON_NAME: "intValue"})
     """The integer value of the attribute."""
 
 
@@ -2710,7 +2727,7 @@ class TempoTraceAttributeIntValue(Model):
 class TempoTraceAttributeStringValue(Model):
     """The TempoTraceAttributeStringValue object of the API."""
 
-    stringValue: str
+    string_value: str = attrs.field(metadata={serde.JSON_NAME: "stringValue"})
     """The string value of the attribute."""
 
 
@@ -2753,7 +2770,7 @@ class TempoTraceEvent(Model):
     name: str
     """The name of the event."""
 
-    timeUnixNano: str
+    time_unix_nano: str = attrs.field(metadata={serde.JSON_NAME: "timeUnixNano"})
     """The time of the event in Unix nano."""
 
     attributes: list[TempoTraceAttribute] | Unset = UNSET
@@ -2764,13 +2781,15 @@ class TempoTraceEvent(Model):
 class TempoTraceSpan(Model):
     """The TempoTraceSpan object of the API."""
 
-    traceId: str
+    trace_id: str = attrs.field(metadata={serde.JSON_NAME: "traceId"})
     """The trace ID of the scope."""
 
-    spanId: str
+    span_id: str = attrs.field(metadata={serde.JSON_NAME: "spanId"})
     """The span ID of the scope."""
 
-    parentSpanId: str | Unset | None = UNSET
+    parent_span_id: str | Unset | None = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "parentSpanId"}
+    )
     """The parent span ID of the scope."""
 
     name: str
@@ -2779,10 +2798,10 @@ class TempoTraceSpan(Model):
     kind: TempoTraceScopeKind | str
     """The kind of the scope."""
 
-    startTimeUnixNano: str
+    start_time_unix_nano: str = attrs.field(metadata={serde.JSON_NAME: "startTimeUnixNano"})
     """The start time of the scope in Unix nano."""
 
-    endTimeUnixNano: str
+    end_time_unix_nano: str = attrs.field(metadata={serde.JSON_NAME: "endTimeUnixNano"})
     """The end time of the scope in Unix nano."""
 
     attributes: list[TempoTraceAttribute] | Unset = UNSET
@@ -2810,7 +2829,9 @@ class TempoTraceBatch(Model):
     resource: TempoTraceResource
     """The resource of the batch."""
 
-    scopeSpans: list[TempoTraceScopeSpan] | Unset = UNSET
+    scope_spans: list[TempoTraceScopeSpan] | Unset = attrs.field(
+        default=UNSET, metadata={serde.JSON_NAME: "scopeSpans"}
+    )
     """The spans of the scope."""
 
 
@@ -3711,3 +3732,39 @@ class WorkflowUpdateResponse(Model):
 
     workflow: Workflow
     """Updated workflow."""
+
+
+StreamDeploymentLogsResponseBody = DeploymentsStreamDeploymentLogsEvent
+"""The official SDK's name of ``DeploymentsStreamDeploymentLogsEvent``."""
+
+
+StreamDeploymentLogsEvent = DeploymentsStreamDeploymentLogsEventEvent
+"""The official SDK's name of ``DeploymentsStreamDeploymentLogsEventEvent``."""
+
+
+ResponseExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIDExecutePost = (
+    ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResult
+)
+"""The official SDK's name of ``ExecuteWorkflowRegistrationV1WorkflowsRegistrationsWorkflowRegistrationIdExecutePostResult``."""
+
+
+ResponseExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePost = (
+    ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResult
+)
+"""The official SDK's name of ``ExecuteWorkflowV1WorkflowsWorkflowIdentifierExecutePostResult``."""
+
+
+StreamWorkflowExecutionLogsResponseBody = ExecutionsStreamWorkflowExecutionLogsEvent
+"""The official SDK's name of ``ExecutionsStreamWorkflowExecutionLogsEvent``."""
+
+
+StreamWorkflowExecutionLogsEvent = ExecutionsStreamWorkflowExecutionLogsEventEvent
+"""The official SDK's name of ``ExecutionsStreamWorkflowExecutionLogsEventEvent``."""
+
+
+SignalInvocationBodyNetworkEncodedInput = NetworkEncodedInput
+"""The official SDK's name of ``NetworkEncodedInput``."""
+
+
+WorkflowStreamError = StreamError
+"""The official SDK's name of ``StreamError``."""
