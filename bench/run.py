@@ -38,7 +38,7 @@ OFFICIAL_SCALE = 10
 class Contestant:
     name: str
     python: str
-    env: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict[str, str])
     scale: int = 1
     import_code: str = ""
 

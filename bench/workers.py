@@ -280,7 +280,7 @@ def main(scenario: str, name: str, repeat: int, scale: int) -> list[float]:
     player = contestant(name)
     run, warm_up, count = workload(scenario, player, scale)
     warm_up()
-    rates = []
+    rates: list[float] = []
     for _ in range(repeat):
         started = time.perf_counter()
         run()

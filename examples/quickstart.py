@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from mistral_core import Mistral
 
@@ -35,7 +35,7 @@ def main() -> None:
 
 
 @contextlib.contextmanager
-def api_client() -> Iterator[Mistral]:
+def api_client() -> Generator[Mistral, None, None]:
     """A client of the API, or of the local fake server when there is no API key."""
     if os.environ.get("MISTRAL_API_KEY"):
         with Mistral() as client:

@@ -43,6 +43,7 @@ import respx
 from mistral_core import Operation, _transport
 from mistral_core.testing.samples import paged, sample_value
 from tests.plugins import helpers
+from tests.typing.checkers import CHECKERS, run_checkers
 from tools.codegen.groups import GROUPS, Group
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -107,8 +108,8 @@ class Fence:
 
 
 def _page(path: Path) -> str:
-    """The page's name: its path from ``docs/`` (``groups/chat.md``)."""
-    return path.relative_to(DOCS).as_posix()
+    """The page's name: its path from ``docs/`` (``groups/chat.md``), or ``README.md``."""
+    return path.relative_to(DOCS).as_posix() if path.is_relative_to(DOCS) else path.name
 
 
 def _fences(path: Path) -> Iterator[tuple[Fence, str]]:
@@ -584,6 +585,97 @@ def test_block_runs(
 def assert_no_running_loop() -> None:
     with pytest.raises(RuntimeError):
         asyncio.get_running_loop()
+
+
+# --- type-checking blocks ------------------------------------------------------------------
+
+README = DOCS.parent / "README.md"
+TYPED = {**BLOCKS, _page(README): _blocks(README)}
+"""The pages whose blocks must pass mypy --strict and pyright: the docs, and the README."""
+_UNSET_FIELDS = (
+    "fields the API always sends are optional in the spec ({}): typed `... | Unset`, "
+    "they need an entry in tools/codegen/overlay.py (ALWAYS_SENT) or a check in the page"
+)
+_OPEN_UNIONS = (
+    "the fields common to the variants of an open union ({}) are not on UnknownVariant, "
+    "so reading them needs an isinstance check"
+)
+_NOT_TYPED_YET_BY_PAGE = {
+    "groups/connectors.md": "a tool is `MCPTool | dict[str, Any]`: the page reads `.name`",
+    "groups/fine-tuning.md": _OPEN_UNIONS.format("the jobs, and LegacyJobMetadataOut in them")
+    + "; "
+    + _UNSET_FIELDS.format("the events of a job"),
+    "groups/models.md": _OPEN_UNIONS.format("the model cards"),
+    "groups/observability.md": "keyword arguments splatted from a dict[str, str] (`**where`), "
+    "which checkers match against every parameter; open unions of field options",
+    "groups/prompts.md": _UNSET_FIELDS.format("Prompt.definition")
+    + "; one variable holds results of two calls (mypy keeps the first type)",
+    "groups/skills.md": _UNSET_FIELDS.format("Skill.definition")
+    + "; one variable holds results of two calls (mypy keeps the first type)",
+    "groups/workflows.md": "one variable holds results of different calls (mypy keeps the "
+    "first type; rename them), `page = page.next()` (use page.iter_pages()); "
+    + _UNSET_FIELDS.format("trace spans"),
+}
+NOT_TYPED_YET: dict[tuple[str, str], str] = {
+    (checker, page): reason
+    for page, reason in _NOT_TYPED_YET_BY_PAGE.items()
+    for checker in CHECKERS
+}
+"""(checker, page) -> why its blocks do not type-check yet (an expected failure: the test
+fails once they do, so that the entry goes)."""
+
+
+def _typed_file(block: Block) -> str:
+    """Where a block is written for the checkers: its module's path, or a name of its own."""
+    if block.module is None:
+        stem = block.page.removesuffix(".md").replace("/", "_").replace("-", "_").lower()
+        return f"docs_{stem}_{block.index}.py"
+    path = block.module.replace(".", "/")
+    return f"{path}/__init__.py" if block.is_package else f"{path}.py"
+
+
+@pytest.fixture(scope="module")
+def typed_blocks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """Page -> the errors of mypy and pyright in its blocks, by page line (run once)."""
+    project = tmp_path_factory.mktemp("docs")
+    where: dict[str, Block] = {}
+    for block in (block for blocks in TYPED.values() for block in blocks):
+        name = _typed_file(block)
+        assert name not in where, f"{block.page}: {name} is also the module of another page"
+        where[name] = block
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        # blank lines first, so that the checkers' line numbers are the page's
+        (project / name).write_text("\n" * (block.line - 1) + block.code + "\n")
+    errors: dict[str, list[str]] = {}
+    for diagnostic in run_checkers(project):
+        block = where[diagnostic.file]
+        message = " ".join(diagnostic.message.split())
+        errors.setdefault(f"{diagnostic.checker}:{block.page}", []).append(
+            f"{block.page}:{diagnostic.line}: {message}"
+        )
+    return errors
+
+
+def _typing_case(checker: str, page: str) -> Any:
+    reason = NOT_TYPED_YET.get((checker, page))
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(checker, page, marks=marks, id=f"{checker}-{page}")
+
+
+@pytest.mark.parametrize(
+    ("checker", "page"),
+    [_typing_case(checker, page) for page in TYPED if TYPED[page] for checker in CHECKERS],
+)
+def test_blocks_type_check(typed_blocks: dict[str, list[str]], checker: str, page: str) -> None:
+    """What users copy from the docs passes mypy --strict and pyright, no cast nor ignore."""
+    errors = typed_blocks.get(f"{checker}:{page}", [])
+    assert not errors, "\n".join(errors)
+
+
+def test_docs_have_no_cast_nor_ignore() -> None:
+    for block in (block for blocks in TYPED.values() for block in blocks):
+        for bad in ("cast(", "type: ignore", "pyright: ignore"):
+            assert bad not in block.code, f"{block.page}:{block.line}: {bad}"
 
 
 # --- the docs themselves -------------------------------------------------------------------

@@ -26,53 +26,6 @@ def timeout_of(route: respx.Route) -> dict[str, float | None]:
     return route.calls.last.request.extensions["timeout"]
 
 
-# --- servers ---------------------------------------------------------------------------
-
-
-def test_default_server_is_eu(client: Mistral) -> None:
-    assert client.server_url == "https://api.mistral.ai"
-
-
-def test_named_server() -> None:
-    assert Mistral(api_key=API_KEY, server="eu").server_url == "https://api.mistral.ai"
-
-
-def test_unknown_server_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match=r"unknown server 'us'; known servers: eu"):
-        Mistral(api_key=API_KEY, server="us")
-
-
-def test_server_url_wins_and_takes_url_params(sleeps: list[float]) -> None:
-    with respx.mock(base_url="https://eu.example.test/v2") as api:
-        route = api.post(CHAT_PATH).respond(json=chat_response())
-        client = Mistral(
-            api_key=API_KEY,
-            server="eu",
-            server_url="https://{region}.example.test/{version}/",
-            url_params={"region": "eu", "version": "v2"},
-        )
-        ask(client)
-    assert route.called
-    assert client.server_url == "https://eu.example.test/v2"
-
-
-def test_server_url_missing_url_params_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match=r"url_params for \['region'\]"):
-        Mistral(api_key=API_KEY, server_url="https://{region}.example.test")
-
-
-def test_server_url_must_be_http() -> None:
-    with pytest.raises(ValueError, match="must start with http"):
-        Mistral(api_key=API_KEY, server_url="api.mistral.ai")
-
-
-def test_per_call_server_url(client: Mistral) -> None:
-    with respx.mock(base_url="https://other.example.test") as other:
-        route = other.post(CHAT_PATH).respond(json=chat_response())
-        ask(client, server_url="https://other.example.test/")
-    assert route.called
-
-
 # --- HTTP clients: lazy, owned, closed -------------------------------------------------
 
 

@@ -122,6 +122,26 @@ def test_next_gives_each_page_then_none(numbers: Numbers) -> None:
     assert seen == [[1, 2], [3, 4], [5]]
 
 
+def test_iter_pages_fetches_each_page_when_the_loop_gets_to_it(
+    numbers: Numbers, api: respx.MockRouter
+) -> None:
+    pages = numbers.list().iter_pages()
+    assert next(pages).items == [1, 2]
+    assert api.calls.call_count == 1
+    assert [page.items for page in pages] == [[3, 4], [5]]
+    assert api.calls.call_count == 3
+
+
+@pytest.mark.anyio
+async def test_async_iter_pages(numbers: Numbers, api: respx.MockRouter) -> None:
+    first = await numbers.list_async()
+    seen = []
+    async for page in first.iter_pages():
+        seen.append(page.items)
+        assert api.calls.call_count == len(seen)
+    assert seen == [[1, 2], [3, 4], [5]]
+
+
 @pytest.mark.parametrize("end", [None, "", UNSET])
 def test_a_cursor_list_ends_without_a_next_cursor(
     client: Mistral, api: respx.MockRouter, end: Any

@@ -236,6 +236,51 @@ def test_groups_below_a_group_are_mounted_on_it() -> None:
     )
 
 
+def test_dir_lists_the_groups_each_level_can_mount() -> None:
+    client = Mistral(api_key=API_KEY)
+    names = dir(client)
+    assert {"chat", "files", "embeddings", "beta", "audio", "events", "workflows"} <= set(names)
+    assert {"close", "with_options", "server_url", "__init__"} <= set(names)  # the usual ones
+    assert names == sorted(names)
+    beta = dir(client.beta)
+    assert {"conversations", "libraries", "observability", "admin", "agents"} <= set(beta)
+    assert "chat" not in beta
+    assert {"_path", "__repr__"} <= set(beta)
+    assert {"documents", "accesses", "create", "list"} <= set(dir(client.beta.libraries))
+    assert "records" in dir(client.beta.observability.datasets)
+    assert "documents" not in dir(client.chat)
+    assert "chat" in dir(client.with_options(timeout_ms=1))
+
+
+@pytest.mark.usefixtures("only_chat_and_beta_agents")
+def test_dir_lists_only_the_installed_groups() -> None:
+    client = Mistral(api_key=API_KEY, plugins=[Provides({"beta.echo": Echo, "tools.x": Echo})])
+    assert {"chat", "beta", "tools"} <= set(dir(client))
+    assert not {"files", "audio", "workflows"} & set(dir(client))
+    assert [n for n in dir(client.beta) if not n.startswith("_")] == ["agents", "echo"]
+
+
+def test_dir_lists_only_the_groups_a_provider_serves() -> None:
+    from mistral_plugin_azure import MistralAzure
+
+    client = MistralAzure(API_KEY, server_url="https://example.services.ai.azure.com/models")
+    assert {"chat", "ocr"} <= set(dir(client))
+    assert not {"beta", "files", "embeddings"} & set(dir(client))
+
+
+def test_dir_imports_no_plugin() -> None:
+    output = run_python(
+        """
+        import sys
+        import mistral_core
+        client = mistral_core.Mistral(api_key="x")
+        print("chat" in dir(client), "libraries" in dir(client.beta))
+        print([m for m in sys.modules if m.startswith("mistral_plugin")])
+        """
+    )
+    assert output.split("\n") == ["True True", "[]"]
+
+
 def test_a_misspelt_method_is_a_plain_attribute_error() -> None:
     client = Mistral(api_key=API_KEY)
     with pytest.raises(AttributeError, match="'Chat' object has no attribute 'complet'") as error:

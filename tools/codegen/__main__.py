@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .groups import GROUPS
 from .layout import TYPES_PACKAGE, Layout, plan
 from .render_models import header, render_models
 from .render_package import (
@@ -20,6 +21,7 @@ from .render_package import (
     render_types_readme,
 )
 from .render_resource import render_resource
+from .render_typing import TYPING_MODULE, groups_below, render_typing
 from .spec import load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,12 +62,16 @@ def generate() -> dict[Path, str]:
         files[source_dir / "py.typed"] = ""
         for group_plan in group_plans:
             files[source_dir / f"{group_plan.group.module}.py"] = render_resource(
-                group_plan, layout.definitions, spec.sources
+                group_plan,
+                layout.definitions,
+                spec.sources,
+                groups_below(group_plan.group, GROUPS),
             )
     files[TYPES_DIR / "pyproject.toml"] = render_types_pyproject()
     files[TYPES_DIR / "README.md"] = render_types_readme()
     files[TYPES_DIR / "src" / TYPES_PACKAGE / "__init__.py"] = render_types_init(spec.sources)
     files[TYPES_DIR / "src" / TYPES_PACKAGE / "py.typed"] = ""
+    files[TYPING_MODULE] = render_typing(GROUPS, spec.sources)
     return _formatted(files)
 
 
@@ -137,8 +143,9 @@ def check(files: dict[Path, str]) -> int:
 
 def _generated_in_repository() -> list[Path]:
     marker = header(()).split(" from ")[0]
-    found = []
-    for path in (ROOT / "plugins").rglob("*"):
+    found: list[Path] = []
+    core = (ROOT / TYPING_MODULE).parent
+    for path in [*(ROOT / "plugins").rglob("*"), *core.glob("*.py")]:
         if path.is_file() and path.suffix in (".py", ".toml"):
             with path.open(encoding="utf-8") as file:
                 if file.readline().startswith(marker):

@@ -106,7 +106,7 @@ def render_init(group_plans: list[GroupPlan], sources: tuple[str, ...]) -> str:
         f"{DISTRIBUTIONS[distribution]} Mounts ``{_mounts(group_plans).replace(', ', '``, ``')}``."
         "\n\nThe group classes and the models are importable from here (``from "
         f"{package} import ...``); each is loaded on first use, not when the plugin is "
-        "mounted."
+        "mounted. Type checkers see them all, typed, and nothing else."
     )
     classes = {g.group.class_name: g.group.module for g in group_plans}
     type_imports = "\n".join(
@@ -126,16 +126,23 @@ if TYPE_CHECKING:
 
 __all__ = [{names}]
 
+if TYPE_CHECKING:  # the models, which run time loads on first use (below)
+    from . import models
+    from .models import *  # noqa: F403
+
+    __all__ += models.__all__
+
 _CLASSES = {{{modules}}}
 """Group class -> its module; anything else is a model."""
 
+if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
-def __getattr__(name: str) -> Any:
-    module = importlib.import_module(f"{{__name__}}.{{_CLASSES.get(name, 'models')}}")
-    try:
-        return getattr(module, name)
-    except AttributeError:
-        raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}") from None
+    def __getattr__(name: str) -> Any:
+        module = importlib.import_module(f"{{__name__}}.{{_CLASSES.get(name, 'models')}}")
+        try:
+            return getattr(module, name)
+        except AttributeError:
+            raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}") from None
 '''
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import textwrap
 
+from .groups import Group
 from .layout import GroupPlan, MethodPlan, Param
 from .render_models import WIDTH, _docstring, header
+from .render_typing import import_line
 from .schemas import Definitions, ModelDef, UnionDef, split_union
 
 _KINDS = {
@@ -21,19 +23,40 @@ _AUTH_SCHEMES = {"AdminApiKey": "admin", "DashboardUserContextAuth": "x-api-key"
 
 
 def render_resource(
-    group_plan: GroupPlan, definitions: Definitions, sources: tuple[str, ...]
+    group_plan: GroupPlan,
+    definitions: Definitions,
+    sources: tuple[str, ...],
+    below: dict[str, Group] | None = None,
 ) -> str:
+    """The module of a group's class; ``below``: the groups mounted below it, by name."""
     group = group_plan.group
+    below = below or {}
+    method_names = {m.method.name + suffix for m in group_plan.methods for suffix in ("", "_async")}
+    clashes = sorted(
+        {g.class_name for g in below.values() if g.class_name in group_plan.uses}
+        | (set(below) & method_names)
+    )
+    if clashes:  # a method would hide a group, or a class a model
+        raise ValueError(
+            f"{group.class_name}: groups below named as its methods or models: {clashes}"
+        )
     operations = _operations(group_plan)
     methods = [
         _method(m, definitions, is_async) for m in group_plan.methods for is_async in (False, True)
     ]
     class_text = "\n".join(
-        [f"class {group.class_name}(Resource):", _docstring(group.summary, 4), "", *methods]
+        [
+            f"class {group.class_name}(Resource):",
+            _docstring(group.summary, 4),
+            "",
+            *_groups_below(below),
+            *methods,
+        ]
     ).rstrip()
     text = "\n\n\n".join([*operations, class_text])
     module_doc = f"``client.{' / client.'.join(group.paths)}``: {group.summary}"
-    lines = [header(sources), _docstring(module_doc, 0), "", *_imports(group_plan, text)]
+    imports = _imports(group_plan, text, [import_line(g, group.package) for g in below.values()])
+    lines = [header(sources), _docstring(module_doc, 0), "", *imports]
     lines += ["", f'__all__ = ["{group.class_name}"]', "", "", text, ""]
     return "\n".join(lines)
 
@@ -115,6 +138,19 @@ def _method(plan: MethodPlan, definitions: Definitions, is_async: bool) -> str:
             returns = returns.replace(sync_type, async_type)
     params = sorted(plan.params, key=lambda p: not p.required)
     signature = [f"        {_param(p, definitions)}," for p in params]
+    check = []
+    if plan.stream_sibling:  # the official SDK's flag, which must say what the method does
+        streams = plan.kind == "stream"
+        signature.append(
+            "        stream: Literal[True] = True,"
+            if streams
+            else "        stream: Literal[False] | None = False,"
+        )
+        check = [
+            f"        if {'not ' if streams else ''}stream:",
+            f"            raise self._wrong_stream_flag({name!r}, "
+            f"{plan.stream_sibling + ('_async' if is_async else '')!r}, stream)",
+        ]
     lines = [
         f"    @operation({plan.constant})",
         f"    {'async ' if is_async else ''}def {name}(",
@@ -124,6 +160,7 @@ def _method(plan: MethodPlan, definitions: Definitions, is_async: bool) -> str:
         "        **options: Unpack[CallOptions],",
         f"    ) -> {returns}:",
         _docstring(_method_doc(plan, is_async), 8),
+        *check,
         f"        return {'await ' if is_async else ''}self.{core_call}({_arguments(plan)})",
         "",
     ]
@@ -142,7 +179,7 @@ def _param(param: Param, definitions: Definitions) -> str:
 
 def _widen(expr: str, definitions: Definitions) -> str:
     """A parameter takes a dict wherever a model goes, and any sequence for a list."""
-    members = []
+    members: list[str] = []
     for member in split_union(expr):
         list_of = re.fullmatch(r"list\[(.*)\]", member)
         dict_of = re.fullmatch(r"dict\[str, (.*)\]", member)
@@ -221,7 +258,20 @@ def _method_doc(plan: MethodPlan, is_async: bool) -> str:
     return "\n\n".join(parts)
 
 
-def _imports(group_plan: GroupPlan, text: str) -> list[str]:
+def _groups_below(below: dict[str, Group]) -> list[str]:
+    """Class-level annotations of the groups below, for type checkers only.
+
+    At run time the groups are mounted from entry points, on first access, and nothing
+    is imported for them here.
+    """
+    if not below:
+        return []
+    lines = ["    if TYPE_CHECKING:  # mounted on first access, from their entry points"]
+    lines += [f"        {name}: {group.class_name}" for name, group in sorted(below.items())]
+    return [*lines, ""]
+
+
+def _imports(group_plan: GroupPlan, text: str, group_imports: list[str]) -> list[str]:
     used_models = sorted(
         {word for word in re.findall(r"[A-Za-z_]\w*", text) if word in group_plan.uses}
     )
@@ -259,6 +309,8 @@ def _imports(group_plan: GroupPlan, text: str) -> list[str]:
     lines.append("    from typing_extensions import Unpack")
     lines.append("")
     lines.append(f"    from mistral_core import {', '.join(core_typing)}")
+    if group_imports:
+        lines += ["", *(f"    {line}" for line in sorted(group_imports))]
     if used_models:
         lines += ["", f"    from .models import {', '.join(used_models)}"]
     return lines

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -34,7 +34,7 @@ class Operation:
     body: Schema | None
     body_media: str | None
     body_required: bool
-    responses: dict[str, dict[str, Schema]] = field(default_factory=dict)
+    responses: dict[str, dict[str, Schema]] = field(default_factory=dict[str, dict[str, Schema]])
     """Status code -> media type -> schema."""
     security: tuple[str, ...] = ()
     """The names of the security schemes that can authorize the call."""
@@ -81,14 +81,24 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _local_definitions(node: Any) -> list[tuple[str, Schema]]:
     """The ``$defs`` of schemas written inline in operations (``#/$defs/Name`` refers to them)."""
     found: list[tuple[str, Schema]] = []
-    if isinstance(node, dict):
+    if is_object(node):
         found += node.get("$defs", {}).items()
         for value in node.values():
             found += _local_definitions(value)
-    elif isinstance(node, list):
+    elif is_array(node):
         for value in node:
             found += _local_definitions(value)
     return found
+
+
+def is_object(node: object) -> TypeGuard[dict[str, Any]]:
+    """Whether a node of the spec is a mapping (so that reading it is typed)."""
+    return isinstance(node, dict)
+
+
+def is_array(node: object) -> TypeGuard[list[Any]]:
+    """Whether a node of the spec is a list."""
+    return isinstance(node, list)
 
 
 def ref_name(ref: str) -> str:
@@ -96,7 +106,7 @@ def ref_name(ref: str) -> str:
 
 
 def _operations(document: dict[str, Any]) -> list[Operation]:
-    found = []
+    found: list[Operation] = []
     for path, item in document.get("paths", {}).items():
         shared_parameters = item.get("parameters", [])
         for method in HTTP_METHODS:
@@ -126,9 +136,10 @@ def _operation(
     body = _resolve(document, spec.get("requestBody") or {})
     no_content: tuple[None, dict[str, Any]] = (None, {})
     media, content = next(iter(body.get("content", {}).items()), no_content)
+    answers: dict[str, Any] = spec.get("responses") or {}
     responses = {
         status: {kind: part.get("schema", {}) for kind, part in answer.get("content", {}).items()}
-        for status, answer in (spec.get("responses") or {}).items()
+        for status, answer in answers.items()
     }
     return Operation(
         id=spec["operationId"],
@@ -154,8 +165,10 @@ def _parameter_schema(parameter: dict[str, Any]) -> Schema:
     """A parameter's schema, given directly or as ``content: {media type: {schema}}``."""
     if "schema" in parameter:
         return dict(parameter["schema"])
-    content: dict[str, Any] = next(iter(parameter.get("content", {}).values()), {})
-    return dict(content.get("schema", {}))
+    contents: dict[str, Schema] = parameter.get("content", {})
+    for content in contents.values():  # the first media type's
+        return dict(content.get("schema", {}))
+    return {}
 
 
 def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -102,9 +102,11 @@ _LAZY = {
 """Names imported on first use: streaming, uploads, pages, and pluggy for plugin authors."""
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
+if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
-    return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    def __getattr__(name: str) -> Any:
+        if name not in _LAZY:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)

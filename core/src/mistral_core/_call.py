@@ -23,6 +23,7 @@ import httpx
 
 from . import _json
 from ._config import check_retry_config, check_timeout_ms, server_url
+from ._guards import is_list_or_tuple, is_mapping, is_object
 from ._transport import Attempts, merge_headers
 from ._version import __version__
 from .errors import APIError, MistralError, ResponseValidationError, server_message
@@ -146,8 +147,9 @@ class PreparedCall(Generic[R, E]):
         headers: Mapping[str, Any] | None = None,
     ) -> None:
         if options and not _OPTION_NAMES.issuperset(options):
-            unknown = sorted(options.keys() - _OPTION_NAMES)
-            raise TypeError(f"{operation.id}: unexpected keyword argument(s) {unknown}")
+            from ._arguments import unexpected_options  # the error path only
+
+            raise unexpected_options(options, _OPTION_NAMES, f"{operation.id}()")
         config = client._config
         self.client = client
         self.operation = operation
@@ -252,7 +254,9 @@ class PreparedCall(Generic[R, E]):
                     f"{self.operation.id}: the response is not JSON ({kind}; {exc})", info
                 )
             ) from None
-        if type(payload) is dict and payload.get("object") == "error":  # an error, sent as 200
+        # an error, sent as 200 (``__class__``: ``type()`` would make checkers take
+        # ``payload`` for an untyped dict)
+        if payload.__class__ is dict and payload.get("object") == "error":
             raise self._reported(APIError(server_message(payload, "error"), response, payload))
         returns = self.operation.model(self.operation.returns)
         if returns is None:
@@ -327,7 +331,7 @@ class PreparedCall(Generic[R, E]):
         """The ``model`` the request named, in its JSON or in its form."""
         if self.form is not None:
             return self.form.field("model")
-        return self.json.get("model") if isinstance(self.json, dict) else None
+        return self.json.get("model") if is_object(self.json) else None
 
 
 class DownloadResponse(httpx.Response):
@@ -405,7 +409,7 @@ def param_texts(value: Any) -> list[str]:
     """
     if value is UNSET or value is None:
         return []
-    if isinstance(value, (list, tuple)):
+    if is_list_or_tuple(value):
         return [_param_text(item) for item in value if item is not UNSET and item is not None]
     return [_param_text(value)]
 
@@ -446,7 +450,7 @@ def _request_json(
     from . import serde
 
     model = operation.model(operation.body)
-    if not isinstance(body, Mapping):  # a body that is a list, or a model of a union
+    if not is_mapping(body):  # a body that is a list, or a model of a union
         return serde.to_request_json(body, model) if model is not None else body
     fields = {name: value for name, value in body.items() if value is not UNSET}
     json = serde.to_request_json(fields, model) if model is not None else fields

@@ -12,8 +12,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _logging
-from ._config import SERVERS, ClientConfig, check_retry_config, check_timeout_ms
+from ._config import (
+    SERVERS,
+    ClientConfig,
+    check_retry_config,
+    check_timeout_ms,
+    client_server_url,
+)
 from ._config import server_url as server_url_of
+from ._raw import RawRequests
 from ._transport import HTTPClients
 from .auth import ApiKey, Auth, BearerAuth, scheme_auth
 from .models import UNSET, Unset
@@ -23,15 +30,16 @@ from .retry import DEFAULT_RETRY_CONFIG, RetryConfig
 if TYPE_CHECKING:
     import pluggy
 
-    from mistral_plugin_chat import Chat  # type: ignore[import-not-found,unused-ignore]
-
+    from ._groups import Groups
     from ._http_types import AsyncHTTPClient, SyncHTTPClient
     from .providers import Provider
+else:
+    Groups = object  # the groups' types (generated), for type checkers only
 
 __all__ = ["SERVERS", "Mistral"]
 
 
-class Mistral:
+class Mistral(RawRequests, Groups):
     """A client of the Mistral AI API.
 
     Arguments follow the official ``mistralai`` SDK, so moving over takes one import.
@@ -41,9 +49,11 @@ class Mistral:
 
     :param api_key: a key, or a function returning one per request; defaults to
         ``MISTRAL_API_KEY``.
-    :param server: a named server (``"eu"``).
+    :param server: a named server: ``"global"`` (the default), ``"eu"`` or ``"us"`` (the
+        API's servers in those regions).
     :param server_url: a base URL, which wins over ``server``; ``{name}`` placeholders
-        in it are filled from ``url_params``.
+        in it are filled from ``url_params``. Without either, the provider's URL, else
+        ``MISTRAL_SERVER_URL``, else the ``"global"`` server.
     :param client: an ``httpx.Client`` (or an object with its ``build_request`` and
         ``send``); its own timeout applies unless ``timeout_ms`` is given.
     :param async_client: the same for async calls, an ``httpx.AsyncClient``.
@@ -62,9 +72,6 @@ class Mistral:
         ``provider_options`` go to it (``project_id=...``, ``api_version=...``). It sets the
         server URL, the auth and the groups served, unless given here.
     """
-
-    if TYPE_CHECKING:
-        chat: Chat
 
     def __init__(
         self,
@@ -85,11 +92,9 @@ class Mistral:
         provider: str | Provider | None = None,
         **provider_options: Any,
     ) -> None:
-        self._provider = _provider(provider, api_key, provider_options)
-        if self._provider is not None and server is None and server_url is None:
-            server_url = self._provider.server_url
+        self._provider = _provider(provider, api_key, provider_options, type(self))
         self._config = ClientConfig(
-            server_url=server_url_of(server, server_url, url_params),
+            server_url=client_server_url(server, server_url, url_params, self._provider),
             retry_config=(
                 DEFAULT_RETRY_CONFIG
                 if isinstance(retry_config, Unset)
@@ -182,13 +187,19 @@ class Mistral:
     async def __aexit__(self, *_: object) -> None:
         await self.aclose()
 
-    def __getattr__(self, name: str) -> Any:
-        """Mount the resource group ``name`` from its plugin, on first access."""
-        if name.startswith("_"):
-            raise AttributeError(name)
-        resource = self._mount(name)
-        self.__dict__[name] = resource
-        return resource
+    if not TYPE_CHECKING:  # so that a misspelt group is an error for type checkers
+
+        def __getattr__(self, name: str) -> Any:
+            """Mount the resource group ``name`` from its plugin, on first access."""
+            if name.startswith("_"):
+                raise AttributeError(name)
+            resource = self._mount(name)
+            self.__dict__[name] = resource
+            return resource
+
+    def __dir__(self) -> list[str]:
+        """The attributes, and the groups this client can mount (none is imported)."""
+        return sorted({*super().__dir__(), *self._catalog.children("")})
 
     def _mount(self, path: str) -> Any:
         """The resource group at ``path``, or a namespace when only groups below it exist."""
@@ -212,22 +223,36 @@ class ResourceNamespace:
         self._client = client
         self._path = path
 
-    def __getattr__(self, name: str) -> Any:
-        return mount_below(self, name)
+    if not TYPE_CHECKING:  # so that a misspelt group is an error for type checkers
+
+        def __getattr__(self, name: str) -> Any:
+            return mount_below(self, name)
+
+    def __dir__(self) -> list[str]:
+        """The attributes, and the groups below this level (none is imported)."""
+        return sorted({*super().__dir__(), *self._client._catalog.children(self._path)})
 
     def __repr__(self) -> str:
         return f"<resource namespace client.{self._path}>"
 
 
 def _provider(
-    provider: str | Provider | None, api_key: ApiKey | None, options: Mapping[str, Any]
+    provider: str | Provider | None,
+    api_key: ApiKey | None,
+    options: Mapping[str, Any],
+    cls: type[Mistral],
 ) -> Provider | None:
+    if options and not isinstance(provider, str):
+        # no provider to take them (or one made already): typos of the client's arguments
+        from ._arguments import parameter_names, unexpected_keywords
+
+        inits = [klass.__init__ for klass in cls.__mro__ if issubclass(klass, Mistral)]
+        known = [name for init in inits for name in parameter_names(init)]
+        raise unexpected_keywords(f"{cls.__name__}()", options, known)
     if provider is not None:
         from .providers import load_provider  # only programs on a cloud pay for it
 
         return load_provider(provider, api_key, options)
-    if options:  # no provider to take them: they are typos of Mistral's own arguments
-        raise TypeError(f"Mistral() got unexpected keyword arguments {sorted(options)}")
     return None
 
 

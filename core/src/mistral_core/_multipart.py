@@ -17,6 +17,7 @@ from typing import IO, Any
 import attrs
 
 from ._call import param_texts
+from ._guards import is_mapping, is_path
 from .errors import FieldError
 
 __all__ = ["File", "Form"]
@@ -99,7 +100,7 @@ class Form:
 
 def _upload(name: str, value: Any) -> _Upload | None:
     """The file a body value stands for; ``None`` when it is a text field."""
-    if isinstance(value, os.PathLike):
+    if is_path(value):
         return _Upload(os.path.basename(os.fsdecode(value)), value, None)
     try:
         file = _as_file(value)
@@ -113,8 +114,8 @@ def _upload(name: str, value: Any) -> _Upload | None:
 def _as_file(value: Any) -> File | None:
     if isinstance(value, File):
         return value
-    if isinstance(value, Mapping) and "content" in value:
-        return File(**value)
+    if is_mapping(value):  # the fields of a File, or not a file
+        return File(**value) if "content" in value else None
     if isinstance(value, bytes):
         return File(DEFAULT_FILE_NAME, value)
     if callable(getattr(value, "read", None)):

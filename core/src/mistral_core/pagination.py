@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from ._guards import is_array
 from .models import HTTPInfo
 
 __all__ = ["AsyncPage", "Page", "Pagination"]
@@ -42,7 +43,7 @@ class Pagination:
 
     def items_of(self, result: Any) -> list[Any]:
         items = getattr(result, self.items, None)
-        return items if isinstance(items, list) else []
+        return items if is_array(items) else []
 
     def next_query(self, query: Query, result: Any) -> Query | None:
         """The query of the page after ``result`` (asked with ``query``); ``None`` at the end."""
@@ -106,11 +107,16 @@ class Page(_PageBase[R, T]):
             return None
         return Page(self._fetch(query), query, self._pagination, self._fetch)
 
-    def __iter__(self) -> Iterator[T]:
+    def iter_pages(self) -> Iterator[Page[R, T]]:
+        """This page, then each next one, fetched when the loop asks for it."""
         page: Page[R, T] | None = self
         while page is not None:
-            yield from page.items
+            yield page
             page = page.next()
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.items
 
 
 class AsyncPage(_PageBase[R, T]):
@@ -133,12 +139,17 @@ class AsyncPage(_PageBase[R, T]):
             return None
         return AsyncPage(await self._fetch(query), query, self._pagination, self._fetch)
 
-    async def _items(self) -> AsyncIterator[T]:
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[R, T]]:
+        """This page, then each next one (``async for``), fetched when the loop asks."""
         page: AsyncPage[R, T] | None = self
         while page is not None:
+            yield page
+            page = await page.next()
+
+    async def _items(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
             for item in page.items:
                 yield item
-            page = await page.next()
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()

@@ -189,6 +189,21 @@ class ResourceCatalog:
         names = [*self._plugin_resources(), *installed(RESOURCES_GROUP)]
         return any(name.startswith(prefix) for name in names)
 
+    def children(self, path: str) -> list[str]:
+        """The names of the groups and namespaces directly below ``path`` ("": the client).
+
+        What ``dir()`` lists: only what this client can mount (a provider's groups), and
+        nothing is imported.
+        """
+        served = self._provider.groups if self._provider is not None else None
+        prefix = path + "." if path else ""
+        names = {
+            name[len(prefix) :].split(".", 1)[0]
+            for name in [*self._plugin_resources(), *installed(RESOURCES_GROUP)]
+            if name.startswith(prefix) and (served is None or name.split(".", 1)[0] in served)
+        }
+        return sorted(names)
+
     def missing(self, path: str) -> MissingResourceError:
         """The error for a group that is not installed, naming the package to install."""
         top = path.split(".", 1)[0]
@@ -215,7 +230,9 @@ class ResourceCatalog:
     def _plugin_resources(self) -> dict[str, Any]:
         if self._from_plugins is None:
             merged: dict[str, Any] = {}
-            provided_by_each = self._manager.hook.mistral_resources() if self._manager else []
+            provided_by_each: list[Mapping[str, Any] | None] = (
+                self._manager.hook.mistral_resources() if self._manager else []
+            )
             for provided in reversed(provided_by_each):
                 merged.update(provided or {})
             self._from_plugins = merged

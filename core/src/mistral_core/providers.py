@@ -45,17 +45,24 @@ class Endpoint:
     """Where a call goes: the full URL, and query parameters to add to the call's own."""
 
     url: str
-    params: Mapping[str, str] = attrs.field(factory=dict)
+    params: Mapping[str, str] = attrs.field(factory=dict[str, str])
 
 
 @runtime_checkable
 class Provider(Protocol):
     """A cloud serving Mistral's models (see ``docs/providers.md`` for the guide)."""
 
-    name: str
-    """Short and lower case, as in ``Mistral(provider="gcp")``."""
-    groups: frozenset[str] | None
-    """The resource groups the cloud serves (``{"chat", "fim"}``); ``None``: all of them."""
+    # Read-only properties, so that a class attribute of a narrower type (``groups =
+    # frozenset({"chat"})``) is a match for type checkers.
+    @property
+    def name(self) -> str:
+        """Short and lower case, as in ``Mistral(provider="gcp")``."""
+        ...
+
+    @property
+    def groups(self) -> frozenset[str] | None:
+        """The resource groups the cloud serves (``{"chat", "fim"}``); ``None``: all of them."""
+        ...
 
     @property
     def server_url(self) -> str:

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
 __all__ = ["DEFAULT_RETRY_CONFIG", "BackoffStrategy", "RetryConfig", "RetryState"]
 
 RETRYABLE_STATUS_CODES = frozenset({429, 500, 502, 503, 504})
+
+
+def _status_codes(codes: Iterable[int]) -> frozenset[int]:
+    """Any collection of codes, kept as a frozenset (the converter's type is what checkers
+    see as the argument's: ``frozenset`` itself would be generic there)."""
+    return frozenset(codes)
 
 
 @attrs.frozen
@@ -47,7 +53,9 @@ class RetryConfig:
     backoff: BackoffStrategy = attrs.field(factory=BackoffStrategy)
     retry_connection_errors: bool = True
     max_retries: int = attrs.field(default=2, validator=attrs.validators.ge(0))
-    status_codes: frozenset[int] = attrs.field(default=RETRYABLE_STATUS_CODES, converter=frozenset)
+    status_codes: frozenset[int] = attrs.field(
+        default=RETRYABLE_STATUS_CODES, converter=_status_codes
+    )
     jitter: float = attrs.field(
         default=0.25, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
     )

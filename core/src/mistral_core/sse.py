@@ -15,12 +15,13 @@ to resume one that was cut.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from typing import Any, Generic, TypeVar
 
 import httpx
 
 from . import _json
+from ._guards import is_object
 from ._sse_decoder import ServerSentEvent, SSEDecoder
 from .errors import (
     APIConnectionError,
@@ -92,7 +93,7 @@ class _StreamBase(Generic[T]):
             raise APIConnectionError("the stream ended without [DONE]: it was cut short")
 
     @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
+    def _errors(self) -> Generator[None, None, None]:
         """Turn what breaks the stream into our errors, and tell the error hooks."""
         try:
             yield
@@ -126,7 +127,7 @@ class _StreamBase(Generic[T]):
                 raise ResponseValidationError(
                     f"stream event is not JSON ({exc}): {data[:200]!r}", self.http
                 ) from None
-            if type(payload) is dict and payload.get("object") == "error":
+            if is_object(payload) and payload.get("object") == "error":
                 raise StreamError(server_message(payload, "error event"), self.response, payload)
             try:
                 item = parse(payload, event)

@@ -33,6 +33,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from mistral_core import _transport
 from mistral_core._call import EVENT_STREAM, Operation
+from mistral_core._guards import is_array, is_object
 from mistral_core.plugins import RESOURCES_GROUP, installed
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ class _Answer:
             return httpx.Response(self.status, content=self.body, headers=headers)
         if self.json is not _NO_JSON:
             if stream and self.status < 400:
-                events = self.json if isinstance(self.json, list) else [self.json]
+                events = self.json if is_array(self.json) else [self.json]
                 return _event_stream(events, headers, self.status)
             return httpx.Response(self.status, json=self.json, headers=headers)
         if route.completion:
@@ -409,7 +410,7 @@ def _routes() -> list[_Route]:
     routes: list[_Route] = []
     for group, entry_point in installed(RESOURCES_GROUP).items():
         try:
-            resource = entry_point.load()
+            resource: type[Any] = entry_point.load()
         except Exception:  # a broken plugin is not the test's business
             continue
         for name, method in vars(resource).items():
@@ -431,7 +432,7 @@ def _body(request: httpx.Request) -> dict[str, Any]:
         body = _jsonlib.loads(request.content)
     except ValueError:
         return {}
-    return body if isinstance(body, dict) else {}
+    return body if is_object(body) else {}
 
 
 def _requested_model(request: httpx.Request) -> str:

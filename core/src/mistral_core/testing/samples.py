@@ -15,11 +15,12 @@ from __future__ import annotations
 import enum
 import typing
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import attrs
 
 from mistral_core import serde
+from mistral_core._guards import is_object
 from mistral_core.models import Tagged, UnknownVariant, Unset
 
 if TYPE_CHECKING:
@@ -56,12 +57,12 @@ def _sample(kind: Any, full: bool, seed: int, outer: tuple[type, ...]) -> Any:
     if kind in _PRIMITIVES:
         value = _PRIMITIVES[kind]
         return f"{value}-{seed}" if seed and isinstance(value, str) else value
-    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+    if _is_enum(kind):
         return next(iter(kind)).value
     if origin is typing.Literal:
         return arguments[0]
     if origin is typing.Annotated:
-        tagged = next(m for m in kind.__metadata__ if isinstance(m, Tagged))
+        tagged = next(m for m in arguments[1:] if isinstance(m, Tagged))  # the metadata
         variant = next(v for v in typing.get_args(arguments[0]) if v is not UnknownVariant)
         return {
             **sample_json(variant, full=full, seed=seed, _outer=outer),
@@ -83,6 +84,10 @@ def _sample(kind: Any, full: bool, seed: int, outer: tuple[type, ...]) -> Any:
     raise TypeError(f"no sample for {kind!r}")
 
 
+def _is_enum(kind: object) -> TypeGuard[type[enum.Enum]]:
+    return isinstance(kind, type) and issubclass(kind, enum.Enum)
+
+
 def _contains(kind: Any, cls: type) -> bool:
     """Whether ``kind`` is ``cls`` or a union with it."""
     return kind is cls or cls in typing.get_args(kind)
@@ -101,7 +106,7 @@ def paged(operation: Operation[Any, Any], answer: Any, query: Mapping[str, Any])
     """``answer`` as one of two pages of a list: a page asked for with a cursor (or a
     non-zero offset) is the last one, so that iterating the list ends."""
     pages = operation.pages
-    if pages is None or not isinstance(answer, dict):
+    if pages is None or not is_object(answer):
         return answer
     fields = attrs.fields_dict(operation.model(operation.returns))
 

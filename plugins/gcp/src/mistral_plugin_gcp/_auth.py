@@ -154,7 +154,10 @@ def _default_credentials() -> tuple[Credentials, str | None]:
     import google.auth.exceptions
 
     try:
-        found: tuple[Credentials, str | None] = google.auth.default(scopes=list(SCOPES))
+        # google-auth names its return type through an import that only mypy resolves
+        found: tuple[Credentials, str | None] = google.auth.default(  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+            scopes=list(SCOPES)
+        )
     except google.auth.exceptions.GoogleAuthError as exc:
         raise MissingCredentialsError(f"No Google credentials were found: {HINT}.") from exc
     return found
