@@ -31,7 +31,14 @@ from mistral_core import (
 )
 from mistral_core.plugins import MissingResourceError
 from mistral_core.providers import CallTarget, Provider
-from mistral_plugin_gcp import GCPProvider, GoogleAuth, MistralGCP, MistralGoogleCloud, _auth
+from mistral_plugin_gcp import (
+    SERVER_URL_ENV,
+    GCPProvider,
+    GoogleAuth,
+    MistralGCP,
+    MistralGoogleCloud,
+    _auth,
+)
 from mistral_plugin_gcp._transport import HttpxRequest
 from mistral_types.chat import CompletionEvent
 from tests.payloads import chat_response, chunk, sse, user_says
@@ -92,6 +99,11 @@ class FakeCredentials(google.auth.credentials.Credentials):  # type: ignore[misc
             raise self.error
         self.token = f"token-{number}"
         self.expiry = self.clock() + self.lifetime
+
+
+@pytest.fixture(autouse=True)
+def no_server_url_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SERVER_URL_ENV, raising=False)
 
 
 @pytest.fixture
@@ -564,3 +576,29 @@ def test_a_server_url_replaces_the_host(
     with MistralGCP(project_id=PROJECT, credentials=credentials, server_url=proxy) as client:
         client.chat.complete(model=MODEL, messages=user_says())
     assert route.called
+
+
+def test_the_server_url_env_replaces_the_host_below_an_explicit_one(
+    vertex: respx.MockRouter, credentials: FakeCredentials, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = "http://vertex-proxy.example.com:8080"
+    monkeypatch.setenv(SERVER_URL_ENV, f" {proxy}/ ")
+    route = vertex.post(f"{proxy}{MODELS.removeprefix(VERTEX)}/{MODEL}:rawPredict")
+    route.respond(json=chat_response())
+    with MistralGCP(project_id=PROJECT, region=REGION, credentials=credentials) as client:
+        assert client.server_url == proxy
+        client.chat.complete(model=MODEL, messages=user_says())
+    assert route.called
+    assert Mistral(provider="gcp", project_id="p", access_token="t").server_url == proxy
+    explicit = MistralGCP(project_id="p", access_token="t", server_url="https://psc.example")
+    assert explicit.server_url == "https://psc.example"
+
+
+def test_a_blank_server_url_env_is_ignored_and_a_bad_one_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(SERVER_URL_ENV, "  ")
+    assert GCPProvider(project_id="p", access_token="t").server_url == VERTEX
+    monkeypatch.setenv(SERVER_URL_ENV, "vertex-proxy.example.com")
+    with pytest.raises(ValueError, match=SERVER_URL_ENV):
+        GCPProvider(project_id="p", access_token="t")

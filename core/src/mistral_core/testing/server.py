@@ -20,6 +20,15 @@ sample events of other streams), a download (``accept: */*``) gets bytes, and a 
 list asked for with a cursor is its last page. Without an ``Authorization: Bearer ...``
 (or ``x-api-key``) header the answer is 401, as from the real API; an unknown route is
 404; every answer has an ``x-request-id`` header.
+
+The clouds' URLs are answered too, so that ``MistralAzure`` and ``MistralGCP`` can be
+pointed at it: Azure AI's (``/models/chat/completions``, ``/providers/mistral/azure/ocr``,
+as ``mistral-plugin-azure`` builds them) and Vertex AI's
+(``/v1/projects/{project}/locations/{region}/publishers/mistralai/models/{model}:rawPredict``
+and ``:streamRawPredict``, a chat completion or a FIM one as the body says).
+
+:attr:`FakeServer.requests` tells what was asked: the last requests received, each a
+:class:`Received` (method, path, query, headers, JSON body, operation, status).
 """
 
 from __future__ import annotations
@@ -36,14 +45,16 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import attrs
 
 from mistral_core._call import Operation
+from mistral_core._guards import is_array, is_object
 from mistral_core.plugins import RESOURCES_GROUP, installed
 from mistral_core.testing.samples import (
     answers_nothing,
@@ -53,10 +64,32 @@ from mistral_core.testing.samples import (
     streams_only,
 )
 
-__all__ = ["SENTENCE", "FakeServer", "Route", "main", "routes"]
+__all__ = [
+    "AZURE_PATHS",
+    "SENTENCE",
+    "VERTEX_PATH",
+    "FakeServer",
+    "Received",
+    "Route",
+    "main",
+    "routes",
+]
 
 SENTENCE = "This is a fake answer from the local Mistral server."
 """The content of every completion; streamed word by word."""
+
+AZURE_PATHS: Mapping[str, str] = {
+    "/models/chat/completions": "/v1/chat/completions",
+    "/providers/mistral/azure/ocr": "/v1/ocr",
+}
+"""Where Azure AI serves the Mistral API's paths (``mistral_plugin_azure.PATHS``), and which."""
+VERTEX_PATH = re.compile(
+    r"/v1/projects/[^/]+/locations/[^/]+/publishers/mistralai/models/[^/:]+"
+    r":(rawPredict|streamRawPredict)"
+)
+"""Vertex AI's URL of a Mistral model: one for chat and FIM, ``stream...`` for events."""
+RECEIVED_LIMIT = 1000
+"""How many requests :attr:`FakeServer.requests` remembers (the last ones)."""
 
 _READ_SIZE = 64 * 1024
 _PARAM = re.compile(r"\{([^{}/]+)\}")
@@ -98,11 +131,28 @@ def routes() -> list[Route]:
     seen: dict[str, Route] = {}
     for entry_point in installed(RESOURCES_GROUP).values():
         for _, member in inspect.getmembers(entry_point.load(), callable):
-            operation = getattr(member, "operation", None)
+            operation: Operation[Any, Any] | None = getattr(member, "operation", None)
             if isinstance(operation, Operation) and operation.id not in seen:
                 seen[operation.id] = Route.of(operation, empty=answers_nothing(member))
     found = list(seen.values())
     return sorted(found, key=lambda route: (len(route.params), route.operation.path))
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request the server answered, as it was when the answer started."""
+
+    method: str
+    path: str
+    """The path asked for, without the query (a cloud's path as it came)."""
+    query: Mapping[str, list[str]]
+    headers: Mapping[str, str]
+    """The headers, by lower-case name."""
+    json: Any
+    """The JSON body; ``None`` without one, for a form, or when the body was not read."""
+    operation: str | None
+    """The id of the operation that answered; ``None`` for a 401, 404 or 405."""
+    status: int
 
 
 @dataclass
@@ -111,12 +161,13 @@ class _App:
     seed: int
     delay: float
     quiet: bool
+    received: deque[Received] = field(default_factory=lambda: deque(maxlen=RECEIVED_LIMIT))
 
     def find(
         self, method: str, path: str, streaming: bool
     ) -> tuple[Route, dict[str, str]] | list[str]:
         """The route and its path values, or the methods the path allows (maybe none)."""
-        allowed = []
+        allowed: list[str] = []
         found: list[tuple[Route, dict[str, str]]] = []
         for route in self.routes:
             values = route.match(path)
@@ -143,6 +194,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "MistralFake/1"
     timeout = 60
     request_id = ""
+    # what is known of the request being answered, for its Received record
+    _operation: str | None = None
+    _request_json: Any = None
+    _body_read = False
 
     @property
     def app(self) -> _App:
@@ -151,6 +206,31 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         if not self.app.quiet:
             super().log_message(format, *args)
+
+    def parse_request(self) -> bool:
+        """A new request on the connection: forget what was known of the last one."""
+        self._operation = self._request_json = None
+        self._body_read = False
+        return super().parse_request()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """Record the request as its answer starts: before the client can have read it."""
+        split = urlsplit(getattr(self, "path", ""))
+        headers: email.message.Message | None = getattr(self, "headers", None)
+        self.app.received.append(
+            Received(
+                method=getattr(self, "command", None) or "",
+                path=split.path,
+                query=parse_qs(split.query, keep_blank_values=True),
+                headers={
+                    name.lower(): value for name, value in (headers.items() if headers else [])
+                },
+                json=self._request_json,
+                operation=self._operation,
+                status=code,
+            )
+        )
+        super().send_response(code, message)
 
     def do_GET(self) -> None:
         self._handle()
@@ -161,7 +241,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         self.request_id = uuid.uuid4().hex
-        path = urlsplit(self.path).path
+        asked = urlsplit(self.path).path
         authorization = self.headers.get("authorization", "")
         signed = authorization.startswith("Bearer ") and authorization[7:].strip()
         if not (signed or self.headers.get("x-api-key", "").strip()):
@@ -169,31 +249,41 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._json(401, {"message": "Unauthorized", "request_id": self.request_id})
             return
         accept = self.headers.get("accept", "")
-        found = self.app.find(self.command, path, "text/event-stream" in accept)
+        streaming = "text/event-stream" in accept
+        request: Any = None
+        path = AZURE_PATHS.get(asked, asked)
+        vertex = VERTEX_PATH.fullmatch(asked)
+        if vertex is not None:  # chat or FIM: only the body tells
+            request = self._read_json()
+            chat = not is_object(request) or "messages" in request
+            path = "/v1/chat/completions" if chat else "/v1/fim/completions"
+            streaming = streaming or vertex.group(1) == "streamRawPredict"
+        found = self.app.find(self.command, path, streaming)
         if isinstance(found, list):
             self._drain()
             if found:
-                message = f"Method Not Allowed: {self.command} {path} (allowed: {', '.join(found)})"
-                self._json(405, {"message": message}, [("allow", ", ".join(found))])
+                allowed = ", ".join(found)
+                message = f"Method Not Allowed: {self.command} {asked} (allowed: {allowed})"
+                self._json(405, {"message": message}, [("allow", allowed)])
             else:
-                message = f"Not Found: no route for {self.command} {path}"
+                message = f"Not Found: no route for {self.command} {asked}"
                 self._json(404, {"message": message, "request_id": self.request_id})
             return
         route, values = found
         operation = route.operation
-        request: Any = {}
+        self._operation = operation.id
         upload: tuple[str | None, int] | None = None
-        if operation.body_media.startswith("multipart/"):
-            upload = self._read_upload()
-        else:
-            request = self._read_json()
-        asks_events = "text/event-stream" in accept or (
-            isinstance(request, dict) and request.get("stream") is True
-        )
+        if request is None:
+            if operation.body_media.startswith("multipart/"):
+                request = {}
+                upload = self._read_upload()
+            else:
+                request = self._read_json()
+        asks_events = streaming or (is_object(request) and request.get("stream") is True)
         if (
             operation.events
             and asks_events
-            and self._stream(operation, request if isinstance(request, dict) else {})
+            and self._stream(operation, request if is_object(request) else {})
         ):
             return
         if route.empty:
@@ -221,11 +311,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             answer = sample_json(kind, full=True, seed=seed)
         else:
             answer = sample_value(kind, full=True, seed=seed)
-        if not isinstance(answer, dict):
+        if not is_object(answer):
             return answer
         if values and isinstance(answer.get("id"), str):
             answer["id"] = next(iter(values.values()))
-        asked = request.get("model") if isinstance(request, dict) else None
+        asked = request.get("model") if is_object(request) else None
         if isinstance(asked, str) and isinstance(answer.get("model"), str):
             answer["model"] = asked
         if upload is not None:
@@ -235,10 +325,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if isinstance(answer.get("bytes"), int):
                 answer["bytes"] = size
         choices = answer.get("choices")
-        if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+        if is_array(choices) and choices and is_object(choices[0]):
             choice = choices[0]
             message = choice.get("message")
-            if isinstance(message, dict):
+            if is_object(message):
                 message["content"] = SENTENCE
                 message.pop("tool_calls", None)
                 message.pop("prefix", None)
@@ -261,10 +351,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         chunks: list[Any]
         done = False
         if (
-            isinstance(sample, dict)
-            and isinstance(sample.get("choices"), list)
+            is_object(sample)
+            and is_array(sample.get("choices"))
             and sample["choices"]
-            and isinstance(sample["choices"][0], dict)
+            and is_object(sample["choices"][0])
             and "delta" in sample["choices"][0]
         ):
             chunks = list(_completion_chunks(sample, request))
@@ -333,7 +423,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors of the HTTP layer (a bad request line, an unknown method) as JSON too."""
         self.close_connection = True
-        if not hasattr(self, "command") or self.command is None:
+        # typeshed says str, but http.server sets None until it has read a request line
+        if not hasattr(self, "command") or self.command is None:  # pyright: ignore[reportUnnecessaryComparison]
             self.command = ""
         with contextlib.suppress(OSError):
             self._json(code, {"message": message or self.responses.get(code, ("Error",))[0]})
@@ -341,7 +432,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     # --- reading -----------------------------------------------------------------------
 
     def _body(self) -> Iterator[bytes]:
-        """The request body in pieces, as it arrives (Content-Length or chunked)."""
+        """The request body in pieces, as it arrives (Content-Length or chunked); nothing
+        the second time."""
+        if self._body_read:
+            return
+        self._body_read = True
         if "chunked" in self.headers.get("transfer-encoding", "").lower():
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
@@ -370,10 +465,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _read_json(self) -> Any:
         body = b"".join(self._body())
+        if not body:
+            return {}
         try:
-            return json.loads(body) if body else {}
+            found = json.loads(body)
         except ValueError:
             return {}
+        self._request_json = found
+        return found
 
     def _read_upload(self) -> tuple[str | None, int]:
         """The name and size of the first file of a multipart form, read as it streams by."""
@@ -441,7 +540,7 @@ def _dumps(value: Any) -> bytes:
 
 def _count_usage(answer: dict[str, Any], request: Any) -> None:
     usage = answer.get("usage")
-    if isinstance(usage, dict):
+    if is_object(usage):
         prompt = max(1, len(_dumps(request.get("messages", request))) // 4)
         completion = len(SENTENCE.split())
         usage.update(
@@ -491,6 +590,15 @@ class FakeServer:
     @property
     def routes(self) -> list[Route]:
         return self.app.routes
+
+    @property
+    def requests(self) -> list[Received]:
+        """The requests answered (the last :data:`RECEIVED_LIMIT`), oldest first."""
+        return list(self.app.received)
+
+    def clear_requests(self) -> None:
+        """Forget the requests answered so far."""
+        self.app.received.clear()
 
     @property
     def url(self) -> str:

@@ -6,10 +6,17 @@ that refresh themselves.
 """
 
 from ._auth import GoogleAuth, GoogleCredentials
-from ._provider import DEFAULT_REGION, GCPProvider, MistralGCP, MistralGoogleCloud
+from ._provider import (
+    DEFAULT_REGION,
+    SERVER_URL_ENV,
+    GCPProvider,
+    MistralGCP,
+    MistralGoogleCloud,
+)
 
 __all__ = [
     "DEFAULT_REGION",
+    "SERVER_URL_ENV",
     "GCPProvider",
     "GoogleAuth",
     "GoogleCredentials",

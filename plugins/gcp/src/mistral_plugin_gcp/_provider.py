@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import quote
 
 from mistral_core import BearerAuth, Mistral
@@ -17,10 +18,13 @@ if TYPE_CHECKING:
     from mistral_core import Auth
     from mistral_core.auth import ApiKey
 
-__all__ = ["DEFAULT_REGION", "GCPProvider", "MistralGCP", "vertex_server_url"]
+__all__ = ["DEFAULT_REGION", "SERVER_URL_ENV", "GCPProvider", "MistralGCP", "vertex_server_url"]
 
 DEFAULT_REGION = "europe-west4"
 GLOBAL_REGION = "global"
+SERVER_URL_ENV = "MISTRAL_GCP_SERVER_URL"
+"""The base URL to use instead of Vertex AI's regional host (a Private Service Connect
+endpoint, a proxy, a local fake of Vertex AI), below an explicit ``server_url=``."""
 PATHS = frozenset({"/v1/chat/completions", "/v1/fim/completions"})
 """The Mistral API operations Vertex AI serves, by their path."""
 _REGION = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -33,6 +37,16 @@ def vertex_server_url(region: str) -> str:
     return f"https://{region}-aiplatform.googleapis.com"
 
 
+def _server_url_from_env() -> str | None:
+    """``MISTRAL_GCP_SERVER_URL`` when it is set and not blank, checked."""
+    url = os.environ.get(SERVER_URL_ENV, "").strip()
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"{SERVER_URL_ENV} must start with http:// or https://, got {url!r}")
+    return url.rstrip("/")
+
+
 class GCPProvider:
     """Mistral's models on Google Cloud Vertex AI.
 
@@ -42,6 +56,8 @@ class GCPProvider:
     :param api_key: a fixed access token, as ``access_token`` (``Mistral(api_key=...)``).
     :param project_id: the Google Cloud project; by default, the credentials' one.
     :param region: where the model runs (``europe-west4``, ``us-central1``, ``global``...).
+        The base URL is its Vertex AI host, or ``MISTRAL_GCP_SERVER_URL`` when that is set
+        (a client's ``server_url=`` wins over both); the path always names the region.
     :param credentials: ``google.auth`` credentials to use instead of the default ones.
     :param access_token: a fixed OAuth access token: no Google auth at all (it is not
         refreshed), and ``project_id`` is then required.
@@ -59,7 +75,8 @@ class GCPProvider:
         credentials: Credentials | None = None,
         access_token: ApiKey | None = None,
     ) -> None:
-        if not isinstance(region, str) or not _REGION.match(region):
+        # checked for callers without a type checker too
+        if not isinstance(region, str) or not _REGION.match(region):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ValueError(f"not a Google Cloud region: {region!r} (e.g. 'europe-west4')")
         if project_id is not None and not project_id:
             raise ValueError("project_id is empty")
@@ -69,7 +86,7 @@ class GCPProvider:
         if token is not None and project_id is None:
             raise TypeError("project_id is required with a fixed access token")
         self.region = region
-        self.server_url = vertex_server_url(region)
+        self.server_url = _server_url_from_env() or vertex_server_url(region)
         self._token = token
         self._credentials = GoogleCredentials(credentials, project_id)
 
@@ -87,7 +104,7 @@ class GCPProvider:
         if call.path not in PATHS:
             served = ", ".join(sorted(PATHS))
             raise ValueError(f"Vertex AI serves only {served}, not {call.path}")
-        model = call.body.get("model") if isinstance(call.body, dict) else None
+        model = call.body.get("model") if _is_object(call.body) else None
         if not isinstance(model, str) or not model:
             raise ValueError(
                 f"{call.operation_id}: Vertex AI needs the model in the request (model=...)"
@@ -127,6 +144,11 @@ class MistralGCP(Mistral):
             access_token=access_token,
         )
         super().__init__(provider=provider, **mistral_options)
+
+
+def _is_object(body: object) -> TypeGuard[dict[str, Any]]:
+    """Whether a JSON body is an object (so that its fields can be read, typed)."""
+    return isinstance(body, dict)
 
 
 MistralGoogleCloud = MistralGCP

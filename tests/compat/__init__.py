@@ -1,0 +1,1 @@
+"""Code written for the official ``mistralai`` SDK, run on this client."""
