@@ -59,9 +59,8 @@ VERSIONS = ("3.7.0", "2.10.1", "2.5.1")
 the last 2.x; the last 2.x with the fine-tuning job classes (``ClassifierFineTuningJob``,
 ``CompletionFineTuningJobDetails``...), which 2.5.2 dropped along with their operations."""
 CACHE = ROOT / "bench" / ".cache"
-OFFICIAL_VENV = CACHE / "mistralai-venv"
-"""Where ``bench/run.py`` installs the official SDK; shared, so it is installed once: the
-newest of ``VERSIONS`` goes there, each other one into ``mistralai-VERSION-venv`` beside it."""
+"""Each version goes into ``mistralai-VERSION-venv`` there: not ``bench/run.py``'s own
+``mistralai-venv``, which holds the newest release with what the benchmark needs too."""
 OUTPUT = ROOT / "tools" / "codegen" / "official.py"
 MIN_SIMILARITY = 0.6
 """How alike (``difflib`` ratio) an official name and ours must be to be taken as one class
@@ -304,7 +303,7 @@ def aliases(matched: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
 
 def default_venv(version: str) -> Path:
     """Where ``version`` of ``mistralai`` is installed unless ``--venv`` says otherwise."""
-    return OFFICIAL_VENV if version == VERSIONS[0] else CACHE / f"mistralai-{version}-venv"
+    return CACHE / f"mistralai-{version}-venv"
 
 
 def installed_version(venv: Path) -> str:
