@@ -10,7 +10,7 @@ import pydantic
 import pytest
 import respx
 
-from mistral_core import UNSET, FieldError, Mistral, serde
+from mistral_core import UNSET, FieldError, Mistral, UnknownVariant, serde
 from mistral_plugin_chat.models import (
     AssistantMessage,
     ChatCompletionRequest,
@@ -206,3 +206,11 @@ def test_a_field_the_overlay_says_the_api_always_sends_is_required_when_reading(
     without_message = chat_response(choices=[{"index": 0, "finish_reason": "stop"}])
     with pytest.raises(ValueError, match=r"choices\[0\]\.message: required field missing"):
         ChatCompletionResponse.from_dict(without_message)
+
+
+def test_an_unknown_variant_offers_its_fields_by_their_json_names() -> None:
+    variant = UnknownVariant({"type": "a_tool_from_the_future", "name": "lookup", "id": 7})
+    assert (variant.name, variant.id) == ("lookup", 7)
+    with pytest.raises(AttributeError, match=r"\(type='a_tool_from_the_future'\) has no field"):
+        _ = variant.status
+    assert not hasattr(variant, "_extra_private")

@@ -221,7 +221,9 @@ class UnknownVariant(Model):
     """A union variant this client does not know, kept as the raw JSON object it came as.
 
     It is written back exactly as it was read, so a request built from a response (a
-    conversation history, say) never loses what the server added.
+    conversation history, say) never loses what the server added. Its fields are
+    attributes by their JSON names (``variant.id``): the fields every variant of a union
+    has can be read without first telling the variants apart, and type-check.
     """
 
     raw: dict[str, Any]
@@ -229,3 +231,20 @@ class UnknownVariant(Model):
     def tag(self, name: str) -> Any:
         """The value of the discriminating field ``name`` (``None`` when absent)."""
         return self.raw.get(name)
+
+    def __getattr__(self, name: str) -> Any:
+        """The field ``name`` as the server sent it; ``AttributeError`` if it sent none."""
+        if name == "raw" or name.startswith("_"):  # not set yet, or not a field
+            raise AttributeError(name)
+        try:
+            return self.raw[name]
+        except KeyError:
+            raise AttributeError(
+                f"this unknown variant ({_tags(self.raw)}) has no field {name!r}"
+            ) from None
+
+
+def _tags(raw: dict[str, Any]) -> str:
+    """What an unknown variant says it is, for errors: its ``type`` / ``role`` / ..."""
+    said = [f"{key}={raw[key]!r}" for key in ("type", "role", "object", "event") if key in raw]
+    return ", ".join(said) or "no tag"
