@@ -605,7 +605,6 @@ _NOT_TYPED_YET_BY_PAGE = {
     "groups/fine-tuning.md": _OPEN_UNIONS.format("the jobs, and LegacyJobMetadataOut in them")
     + "; "
     + _UNSET_FIELDS.format("the events of a job"),
-    "groups/models.md": _OPEN_UNIONS.format("the model cards"),
     "groups/observability.md": "keyword arguments splatted from a dict[str, str] (`**where`), "
     "which checkers match against every parameter; open unions of field options",
     "groups/prompts.md": _UNSET_FIELDS.format("Prompt.definition")
