@@ -601,7 +601,6 @@ _OPEN_UNIONS = (
     "so reading them needs an isinstance check"
 )
 _NOT_TYPED_YET_BY_PAGE = {
-    "groups/connectors.md": "a tool is `MCPTool | dict[str, Any]`: the page reads `.name`",
     "groups/fine-tuning.md": _OPEN_UNIONS.format("the jobs, and LegacyJobMetadataOut in them")
     + "; "
     + _UNSET_FIELDS.format("the events of a job"),
