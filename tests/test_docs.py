@@ -592,28 +592,7 @@ def assert_no_running_loop() -> None:
 README = DOCS.parent / "README.md"
 TYPED = {**BLOCKS, _page(README): _blocks(README)}
 """The pages whose blocks must pass mypy --strict and pyright: the docs, and the README."""
-_UNSET_FIELDS = (
-    "fields the API always sends are optional in the spec ({}): typed `... | Unset`, "
-    "they need an entry in tools/codegen/overlay.py (ALWAYS_SENT) or a check in the page"
-)
-_OPEN_UNIONS = (
-    "the fields common to the variants of an open union ({}) are not on UnknownVariant, "
-    "so reading them needs an isinstance check"
-)
-_NOT_TYPED_YET_BY_PAGE = {
-    "groups/fine-tuning.md": _OPEN_UNIONS.format("the jobs, and LegacyJobMetadataOut in them")
-    + "; "
-    + _UNSET_FIELDS.format("the events of a job"),
-    "groups/observability.md": "keyword arguments splatted from a dict[str, str] (`**where`), "
-    "which checkers match against every parameter; open unions of field options",
-    "groups/prompts.md": _UNSET_FIELDS.format("Prompt.definition")
-    + "; one variable holds results of two calls (mypy keeps the first type)",
-    "groups/skills.md": _UNSET_FIELDS.format("Skill.definition")
-    + "; one variable holds results of two calls (mypy keeps the first type)",
-    "groups/workflows.md": "one variable holds results of different calls (mypy keeps the "
-    "first type; rename them), `page = page.next()` (use page.iter_pages()); "
-    + _UNSET_FIELDS.format("trace spans"),
-}
+_NOT_TYPED_YET_BY_PAGE: dict[str, str] = {}
 NOT_TYPED_YET: dict[tuple[str, str], str] = {
     (checker, page): reason
     for page, reason in _NOT_TYPED_YET_BY_PAGE.items()
