@@ -159,11 +159,14 @@ class FaultServer:
 
     async def _shutdown(self) -> None:
         assert self._server is not None
+        await asyncio.sleep(0.01)  # a connection the client just made is accepted, and its
+        # handler started, to be cancelled below: else its socket is left to the collector
         self._server.close()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._server.wait_closed()
+        await asyncio.sleep(0)  # the sockets aborted above close on the loop's next turn
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
