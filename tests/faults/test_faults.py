@@ -165,6 +165,21 @@ def test_stalled_server_times_out(server: FaultServer, client: Mistral) -> None:
     with pytest.raises(APITimeoutError):
         client.chat.complete(model=MODEL, messages=messages(), timeout_ms=200)
     assert time.monotonic() - started < WAIT
+    assert len(server.requests) == 1  # timeout_ms bounds the call: no time is left to retry
+
+
+def test_timeouts_of_the_http_client_are_retried(server: FaultServer) -> None:
+    async def stall(conn: Conn, request: Request) -> bool:
+        await conn.until_client_closes()
+        return False
+
+    server.handler = stall
+    with (
+        httpx.Client(timeout=0.2) as http,
+        Mistral(api_key="k", server_url=server.url, client=http, retry_config=FAST) as client,
+        pytest.raises(APITimeoutError),
+    ):
+        client.chat.complete(model=MODEL, messages=messages())
     assert len(server.requests) == 3  # timeouts are retried like connection errors
 
 

@@ -261,7 +261,7 @@ def test_options_reach_mistral(azure: respx.MockRouter) -> None:
     ask(client)
     request = route.calls.last.request
     assert request.headers["x-team"] == "t1"
-    assert request.extensions["timeout"]["read"] == 1.5
+    assert 0 < request.extensions["timeout"]["read"] <= 1.5  # what is left of timeout_ms
 
 
 # --- errors ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ._call import CallOptions, DownloadResponse, Operation
 from ._client import SERVERS, Mistral
 from ._version import __version__
-from .auth import Auth, BearerAuth, MissingCredentialsError
+from .auth import Auth, BearerAuth, InvalidCredentialsError, MissingCredentialsError
 from .errors import (
     APIConnectionError,
     APIError,
@@ -26,6 +26,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     SDKError,
     StreamError,
@@ -63,6 +64,7 @@ __all__ = [
     "HTTPInfo",
     "HTTPValidationError",
     "InternalServerError",
+    "InvalidCredentialsError",
     "MissingCredentialsError",
     "MissingResourceError",
     "Mistral",
@@ -77,6 +79,7 @@ __all__ = [
     "RateLimitError",
     "RequestContext",
     "Resource",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryConfig",
     "SDKError",

@@ -8,13 +8,15 @@ parameters the way the API reads them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import importlib
 import re
 import sys
+import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
@@ -22,11 +24,28 @@ import attrs
 import httpx
 
 from . import _json
-from ._config import check_retry_config, check_timeout_ms, server_url
+from ._body import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    BodyReader,
+    Rechunker,
+    aiter_decoded,
+    aread_body,
+    iter_decoded,
+    read_body,
+)
+from ._config import check_headers, check_retry_config, check_timeout_ms, server_url
 from ._guards import is_list_or_tuple, is_mapping, is_object
 from ._transport import Attempts, merge_headers
 from ._version import __version__
-from .errors import APIError, MistralError, ResponseValidationError, server_message
+from .errors import (
+    APIError,
+    APITimeoutError,
+    MistralError,
+    ResponseValidationError,
+    connection_error,
+    server_message,
+)
 from .models import UNSET, HTTPInfo, Model, OpenEnum, Unset
 from .retry import RetryConfig
 
@@ -174,17 +193,21 @@ class PreparedCall(Generic[R, E]):
             self.url = endpoint.url
             query = {**endpoint.params, **(query or {})}
         self.params = query_params(query, options.get("extra_query"))
+        header_params = _header_params(headers)
+        if header_params or options:
+            _check_call_headers(header_params, options)
         self.headers = merge_headers(
             _default_headers(self.content is not None, accept),
             config.headers,
-            _header_params(headers),
+            header_params,
             options.get("http_headers"),
             options.get("extra_headers"),
         )
         timeout_ms = check_timeout_ms(options.get("timeout_ms", config.timeout_ms))
-        self.timeout: Any = (
-            timeout_ms / 1000 if timeout_ms is not None else httpx.USE_CLIENT_DEFAULT
+        self.deadline: float | None = (
+            time.monotonic() + timeout_ms / 1000 if timeout_ms is not None else None
         )
+        """``timeout_ms`` bounds the whole call: every attempt, wait and read."""
         retries = options.get("retries", UNSET)
         self.retry_config: RetryConfig | None = (
             config.retry_config if isinstance(retries, Unset) else check_retry_config(retries)
@@ -202,6 +225,8 @@ class PreparedCall(Generic[R, E]):
             retry_config=self.retry_config,
             stream=self.stream,
             logger=self.client._config.logger,
+            max_response_bytes=self.client._config.max_response_bytes,
+            deadline=self.deadline,
         )
         return self._attempts
 
@@ -214,10 +239,19 @@ class PreparedCall(Generic[R, E]):
             content=self.content,
             params=self.params,
             headers=self.headers,
-            timeout=self.timeout,
+            timeout=self._timeout(),
             **form,
         )
         return request
+
+    def _timeout(self) -> Any:
+        """The httpx timeout of one attempt: what is left of the call's ``timeout_ms``."""
+        if self.deadline is None:
+            return httpx.USE_CLIENT_DEFAULT
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise APITimeoutError(f"{self.operation.id}: timeout_ms passed before an attempt")
+        return left
 
     def close(self) -> None:
         """Close the files this call opened (uploads given as paths), once it is over."""
@@ -247,11 +281,12 @@ class PreparedCall(Generic[R, E]):
             return None  # type: ignore[return-value]  # an answer without a body
         try:
             payload = _json.loads(response.content)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             kind = response.headers.get("content-type", "no content type")
             raise self._reported(
                 ResponseValidationError(
-                    f"{self.operation.id}: the response is not JSON ({kind}; {exc})", info
+                    f"{self.operation.id}: the response is not JSON ({kind}; {_json.problem(exc)})",
+                    info,
                 )
             ) from None
         # an error, sent as 200 (``__class__``: ``type()`` would make checkers take
@@ -280,6 +315,8 @@ class PreparedCall(Generic[R, E]):
             self._info(response),
             self.report,
             self.operation.requires_done,
+            self.deadline,
+            self.client._config.max_event_bytes,
         )
 
     def async_event_stream(self, response: httpx.Response) -> AsyncEventStream[E]:
@@ -291,13 +328,16 @@ class PreparedCall(Generic[R, E]):
             self._info(response),
             self.report,
             self.operation.requires_done,
+            self.deadline,
+            self.client._config.max_event_bytes,
         )
 
-    @staticmethod
-    def download(response: httpx.Response) -> DownloadResponse:
+    def download(self, response: httpx.Response) -> DownloadResponse:
         """The unread response of a download, made its own context manager."""
         response.__class__ = DownloadResponse
-        return cast(DownloadResponse, response)
+        download = cast(DownloadResponse, response)
+        download.max_bytes = self.client._config.max_response_bytes
+        return download
 
     def _reported(self, error: MistralError) -> MistralError:
         self.report(error)
@@ -340,7 +380,46 @@ class DownloadResponse(httpx.Response):
     httpx's responses have no ``with`` form of their own (``Client.stream`` gives one);
     a download is returned by a plain call, so the response itself must be one. It is
     the very object httpx returned, so everything httpx tracks with it stays right.
+
+    Its bytes are decoded a piece at a time (see ``_body``): iterating holds one chunk
+    at a time however the body was compressed, and :meth:`read` keeps at most
+    :attr:`max_bytes`. A download that breaks while it is read raises
+    :class:`~mistral_core.APIConnectionError`, as a stream does (``iter_raw`` gives
+    httpx's own errors).
     """
+
+    max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    """The most :meth:`read` keeps: the client's ``max_response_bytes``."""
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        with _download_errors():
+            pieces = iter_decoded(self)
+            if chunk_size is None:
+                yield from pieces
+                return
+            chunker = Rechunker(chunk_size)
+            for piece in pieces:
+                yield from chunker.feed(piece)
+            yield from chunker.flush()
+
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        chunker = Rechunker(chunk_size) if chunk_size is not None else None
+        with _download_errors():
+            async for piece in aiter_decoded(self):
+                for chunk in chunker.feed(piece) if chunker is not None else (piece,):
+                    yield chunk
+        for chunk in chunker.flush() if chunker is not None else ():
+            yield chunk
+
+    def read(self) -> bytes:
+        with _download_errors():
+            read_body(BodyReader(self, self.max_bytes))
+        return self.content
+
+    async def aread(self) -> bytes:
+        with _download_errors():
+            await aread_body(BodyReader(self, self.max_bytes))
+        return self.content
 
     def __enter__(self) -> DownloadResponse:
         return self
@@ -353,6 +432,15 @@ class DownloadResponse(httpx.Response):
 
     async def __aexit__(self, *_: object) -> None:
         await self.aclose()
+
+
+@contextlib.contextmanager
+def _download_errors() -> Generator[None, None, None]:
+    """A download that breaks while it is read raises our error, as a stream does."""
+    try:
+        yield
+    except httpx.RequestError as exc:
+        raise connection_error(exc, "while downloading") from exc
 
 
 _PATH_PARAMETER = re.compile(r"\{(\w+)\}")
@@ -434,6 +522,15 @@ def _header_params(headers: Mapping[str, Any] | None) -> Mapping[str, str] | Non
     return {name: texts[0] for name, value in headers.items() if (texts := param_texts(value))}
 
 
+def _check_call_headers(
+    header_params: Mapping[str, str] | None, options: Mapping[str, Any]
+) -> None:
+    """The headers given for one call (the client's own were checked when it was made)."""
+    check_headers(header_params, "headers")
+    check_headers(options.get("http_headers"), "http_headers")
+    check_headers(options.get("extra_headers"), "extra_headers")
+
+
 def _request_form(body: Mapping[str, Any] | None, extra_body: Mapping[str, Any] | None) -> Form:
     from ._multipart import Form  # only programs that upload pay for importing it
 
@@ -464,7 +561,7 @@ def _default_headers(json_body: bool, accept: str) -> Mapping[str, str]:
     Only a JSON body gets a content type here: httpx writes a form's own (with its
     boundary), and a request without a body has none.
     """
-    headers = {"user-agent": USER_AGENT, "accept": accept}
+    headers = {"user-agent": USER_AGENT, "accept": accept, "accept-encoding": ACCEPT_ENCODING}
     if json_body:
         headers["content-type"] = JSON
     return headers

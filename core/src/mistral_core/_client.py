@@ -12,16 +12,20 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _logging
+from ._body import DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RESPONSE_BYTES
 from ._config import (
     SERVERS,
     ClientConfig,
+    check_headers,
+    check_limit,
     check_retry_config,
     check_timeout_ms,
     client_server_url,
 )
 from ._config import server_url as server_url_of
+from ._http_clients import HTTPClients
 from ._raw import RawRequests
-from ._transport import HTTPClients
+from ._redact import redacted_url
 from .auth import ApiKey, Auth, BearerAuth, scheme_auth
 from .models import UNSET, Unset
 from .plugins import PLUGINS_GROUP, ResourceCatalog, installed
@@ -71,6 +75,10 @@ class Mistral(RawRequests, Groups):
         ``mistral.providers`` entry points) or as a :class:`~mistral_core.providers.Provider`;
         ``provider_options`` go to it (``project_id=...``, ``api_version=...``). It sets the
         server URL, the auth and the groups served, unless given here.
+    :param max_response_bytes: the most a response body read whole (a JSON answer, a
+        download's ``read()``) may hold once decoded; more raises
+        :class:`~mistral_core.ResponseTooLargeError` (100 MiB by default).
+    :param max_event_bytes: the most one event of a stream may hold (16 MiB by default).
     """
 
     def __init__(
@@ -90,9 +98,12 @@ class Mistral(RawRequests, Groups):
         auth: Auth | None = None,
         admin_api_key: ApiKey | None = None,
         provider: str | Provider | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         **provider_options: Any,
     ) -> None:
         self._provider = _provider(provider, api_key, provider_options, type(self))
+        check_headers(http_headers, "http_headers")
         self._config = ClientConfig(
             server_url=client_server_url(server, server_url, url_params, self._provider),
             retry_config=(
@@ -103,6 +114,8 @@ class Mistral(RawRequests, Groups):
             timeout_ms=check_timeout_ms(timeout_ms),
             headers=dict(http_headers or {}),
             logger=debug_logger if debug_logger is not None else _logging.default_logger(),
+            max_response_bytes=check_limit("max_response_bytes", max_response_bytes),
+            max_event_bytes=check_limit("max_event_bytes", max_event_bytes),
         )
         if auth is None:
             auth = self._provider.auth() if self._provider is not None else BearerAuth(api_key)
@@ -135,11 +148,14 @@ class Mistral(RawRequests, Groups):
         retry_config: RetryConfig | Unset | None = UNSET,
         timeout_ms: int | Unset | None = UNSET,
         http_headers: Mapping[str, str] | None = None,
+        max_response_bytes: int | None = None,
+        max_event_bytes: int | None = None,
     ) -> Mistral:
         """A copy with other defaults that shares this client's connections and plugins.
 
         ``http_headers`` are added to this client's headers.
         """
+        check_headers(http_headers, "http_headers")
         changes: dict[str, Any] = {"headers": {**self._config.headers, **(http_headers or {})}}
         if server_url is not None:
             changes["server_url"] = server_url_of(None, server_url, None)
@@ -147,6 +163,10 @@ class Mistral(RawRequests, Groups):
             changes["retry_config"] = check_retry_config(retry_config)
         if not isinstance(timeout_ms, Unset):
             changes["timeout_ms"] = check_timeout_ms(timeout_ms)
+        if max_response_bytes is not None:
+            changes["max_response_bytes"] = check_limit("max_response_bytes", max_response_bytes)
+        if max_event_bytes is not None:
+            changes["max_event_bytes"] = check_limit("max_event_bytes", max_event_bytes)
         copy = object.__new__(Mistral)
         copy._config = attrs.evolve(self._config, **changes)
         copy._auth = self._auth
@@ -213,7 +233,7 @@ class Mistral(RawRequests, Groups):
         raise self._catalog.missing(path)
 
     def __repr__(self) -> str:
-        return f"Mistral(server_url={self._config.server_url!r})"
+        return f"{type(self).__name__}(server_url={redacted_url(self._config.server_url)!r})"
 
 
 class ResourceNamespace:

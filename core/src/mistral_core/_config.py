@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ._body import DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RESPONSE_BYTES
+from ._redact import redacted_headers, redacted_url
+from .errors import FieldError
 from .retry import RetryConfig
 
 if TYPE_CHECKING:
@@ -20,6 +23,8 @@ __all__ = [
     "SERVERS",
     "SERVER_URL_ENV",
     "ClientConfig",
+    "check_headers",
+    "check_limit",
     "check_retry_config",
     "check_timeout_ms",
     "client_server_url",
@@ -42,11 +47,15 @@ SERVER_URL_ENV = "MISTRAL_SERVER_URL"
 class ClientConfig:
     """The defaults of every call made through one client (see ``Mistral.with_options``)."""
 
-    server_url: str
+    server_url: str = attrs.field(repr=lambda url: repr(redacted_url(url)))
     retry_config: RetryConfig | None
     timeout_ms: int | None
-    headers: Mapping[str, str]
+    headers: Mapping[str, str] = attrs.field(repr=lambda headers: repr(redacted_headers(headers)))
     logger: _logging.Logger | None = attrs.field(repr=False)
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    """The most a body read whole may hold, decoded (see ``_body``)."""
+    max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
+    """The most one server-sent event, or one unfinished line of a stream, may hold."""
 
 
 def check_retry_config(retry_config: object) -> RetryConfig | None:
@@ -54,6 +63,58 @@ def check_retry_config(retry_config: object) -> RetryConfig | None:
     if retry_config is not None and not isinstance(retry_config, RetryConfig):
         raise TypeError(f"retries must be a RetryConfig or None, got {type(retry_config).__name__}")
     return retry_config
+
+
+def check_limit(name: str, value: object) -> int:
+    """A size limit is a positive number of bytes (``True`` is not one)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int (bytes), got {type(value).__name__}")
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return value
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""What a header name may be made of (RFC 9110's ``token``)."""
+
+
+def check_headers(headers: Mapping[str, object] | None, argument: str) -> None:
+    """Headers are sent as given, so each must be one valid header line.
+
+    A line break in a value would write another header (or start the body) and httpx
+    encodes values as ASCII: both are refused with a :class:`FieldError` before anything
+    is sent. The error names the header, never its value, which may be a credential.
+    """
+    for name, value in (headers or {}).items():
+        problem = _header_problem(name, value)
+        if problem is not None:
+            raise FieldError(f"{argument}[{name!r}]: {problem}; nothing was sent")
+
+
+def _header_problem(name: object, value: object) -> str | None:
+    if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+        return "not a header name (letters, digits and !#$%&'*+-.^_`|~ only)"
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if not isinstance(value, str):
+        return f"a header value must be a str, got {type(value).__name__}"
+    if value.isascii() and value.isprintable():
+        return None  # the common case, checked at C speed
+    problem = text_problem(value)
+    return f"its value has {problem}: headers carry printable ASCII only" if problem else None
+
+
+def text_problem(text: str) -> str | None:
+    """The first character of ``text`` no header can carry, described without quoting
+    ``text`` (it may be a credential); ``None`` when there is none."""
+    for position, char in enumerate(text):
+        if char in "\r\n":
+            return f"a line break at position {position}"
+        if not char.isascii():
+            return f"a non-ASCII character at position {position}"
+        if char != "\t" and not char.isprintable():
+            return f"a control character at position {position}"
+    return None
 
 
 def check_timeout_ms(timeout_ms: int | None) -> int | None:

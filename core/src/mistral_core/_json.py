@@ -33,7 +33,16 @@ from typing import Any, NamedTuple
 
 from ._guards import is_list_or_tuple, is_object
 
-__all__ = ["STDLIB", "Backend", "backend", "dumps", "dumps_text", "loads", "orjson_backend"]
+__all__ = [
+    "STDLIB",
+    "Backend",
+    "backend",
+    "dumps",
+    "dumps_text",
+    "loads",
+    "orjson_backend",
+    "problem",
+]
 
 
 class Backend(NamedTuple):
@@ -123,6 +132,17 @@ loads: Callable[[bytes | str], Any] = _first_loads
 
 dumps: Callable[[Any], bytes] = _first_dumps
 """Compact JSON bytes for a request body. Call it as ``_json.dumps``, like ``loads``."""
+
+
+def problem(exc: ValueError | RecursionError) -> str:
+    """What was wrong with JSON text that :func:`loads` refused.
+
+    Both libraries read nested arrays and objects by recursion: JSON nested a thousand
+    levels deep raises ``RecursionError``, which callers catch beside ``ValueError``.
+    """
+    if isinstance(exc, RecursionError):
+        return "its arrays or objects are nested too deeply to read"
+    return str(exc)
 
 
 def dumps_text(value: Any, *, indent: int | None = None) -> str:

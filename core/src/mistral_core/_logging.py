@@ -1,5 +1,8 @@
 """Debug logging of the HTTP exchange, with credentials redacted.
 
+Credential headers are hidden, so is a password in the URL, and whatever the server
+sends back (headers, body) is searched for the request's credentials (see ``_redact``).
+
 Enabled by ``Mistral(debug_logger=logger)`` or, for a quick look, ``MISTRAL_DEBUG=1``.
 Nothing here runs when no logger is set.
 """
@@ -14,14 +17,17 @@ import httpx
 if TYPE_CHECKING:
     import logging
 
-__all__ = ["Logger", "default_logger", "log_request", "log_response", "redacted_headers"]
+from ._redact import redact, redacted_headers, redacted_url, request_of, secrets_of
+
+__all__ = ["Logger", "default_logger", "log_request", "log_response"]
 
 if TYPE_CHECKING:
     Logger = logging.Logger | logging.LoggerAdapter[logging.Logger]
 
 DEBUG_ENV = "MISTRAL_DEBUG"
-SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key", "proxy-authorization"})
 _BODY_LIMIT = 2_000
+_SECRET_ROOM = 512
+"""Read past the limit, so that a secret that straddles it is found whole."""
 
 
 def default_logger() -> logging.Logger | None:
@@ -37,13 +43,6 @@ def default_logger() -> logging.Logger | None:
     return logger
 
 
-def redacted_headers(headers: httpx.Headers) -> dict[str, str]:
-    return {
-        name: "<redacted>" if name.lower() in SECRET_HEADERS else value
-        for name, value in headers.items()
-    }
-
-
 def log_request(logger: Logger, request: httpx.Request) -> None:
     try:
         body = _preview(request.content)
@@ -52,15 +51,17 @@ def log_request(logger: Logger, request: httpx.Request) -> None:
     logger.debug(
         "Request: %s %s\nHeaders: %s\nBody: %s",
         request.method,
-        request.url,
+        redacted_url(request.url),
         redacted_headers(request.headers),
         body,
     )
 
 
 def log_response(logger: Logger, response: httpx.Response, seconds: float) -> None:
+    """The response, with any credential of the request that it echoes redacted."""
+    secrets = secrets_of(request_of(response))
     try:
-        body = _preview(response.content)
+        body = _preview(response.content, secrets)
     except httpx.ResponseNotRead:
         body = "<stream>"
     logger.debug(
@@ -68,11 +69,14 @@ def log_response(logger: Logger, response: httpx.Response, seconds: float) -> No
         response.status_code,
         response.reason_phrase,
         seconds * 1000,
-        redacted_headers(response.headers),
+        redacted_headers(response.headers, secrets),
         body,
     )
 
 
-def _preview(content: bytes) -> str:
-    text = content[:_BODY_LIMIT].decode("utf-8", errors="replace")
-    return text + ("…" if len(content) > _BODY_LIMIT else "")
+def _preview(content: bytes, secrets: list[str] | None = None) -> str:
+    """The start of a body; secrets are redacted before it is cut, so none is cut in two."""
+    text = content[: _BODY_LIMIT + _SECRET_ROOM].decode("utf-8", errors="replace")
+    if secrets:
+        text = redact(text, secrets)
+    return text[:_BODY_LIMIT] + ("…" if len(text) > _BODY_LIMIT else "")

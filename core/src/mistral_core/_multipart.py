@@ -17,6 +17,7 @@ from typing import IO, Any
 import attrs
 
 from ._call import param_texts
+from ._config import text_problem
 from ._guards import is_mapping, is_path
 from .errors import FieldError
 
@@ -36,6 +37,17 @@ def _check_content(_: object, __: attrs.Attribute[Any], value: object) -> None:
         )
 
 
+def _check_content_type(_: object, __: attrs.Attribute[Any], value: object) -> None:
+    """The content type is written in the part's headers as it is: one line of ASCII."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise FieldError(f"content_type must be a str or None, got {type(value).__name__}")
+    problem = None if value.isascii() and value.isprintable() else text_problem(value)
+    if problem is not None:
+        raise FieldError(f"content_type has {problem}: a part's headers carry printable ASCII only")
+
+
 @attrs.define
 class File:
     """A file to upload: its name, its bytes or an open binary file, its content type.
@@ -49,9 +61,7 @@ class File:
 
     file_name: str = attrs.field(validator=attrs.validators.instance_of(str))
     content: bytes | IO[bytes] = attrs.field(validator=_check_content)
-    content_type: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
-    )
+    content_type: str | None = attrs.field(default=None, validator=_check_content_type)
 
 
 class Form:
@@ -104,7 +114,7 @@ def _upload(name: str, value: Any) -> _Upload | None:
         return _Upload(os.path.basename(os.fsdecode(value)), value, None)
     try:
         file = _as_file(value)
-    except TypeError as exc:
+    except TypeError as exc:  # FieldError too
         raise FieldError(f"{name}: {exc}") from None
     if file is None:
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 from typing import NamedTuple
 
-__all__ = ["SSEDecoder", "ServerSentEvent"]
+__all__ = ["EventTooLarge", "SSEDecoder", "ServerSentEvent"]
 
 _utf8_decoder = codecs.getincrementaldecoder("utf-8")
 
@@ -30,6 +30,10 @@ class ServerSentEvent(NamedTuple):
     retry: int | None = None
 
 
+class EventTooLarge(ValueError):
+    """The unfinished event (or line) being buffered grew past the decoder's limit."""
+
+
 class SSEDecoder:
     """Turns arbitrary byte chunks of an event stream into :class:`ServerSentEvent` objects.
 
@@ -41,6 +45,10 @@ class SSEDecoder:
     Text is decoded, its line endings normalised to LF, and then cut into *blocks* at blank
     lines (``"\n\n"``). Only complete blocks are interpreted, each ending in one dispatch, so
     the common block (a single ``data:`` line) costs one string check and no per-line loop.
+
+    ``max_event_size`` bounds the text buffered for one unfinished event (characters, so
+    bytes for ASCII): a line without an end, or an event without its blank line, raises
+    :class:`EventTooLarge` once it is longer, instead of growing without limit.
     """
 
     __slots__ = (
@@ -48,13 +56,17 @@ class SSEDecoder:
         "_decoder",
         "_finished",
         "_last_id",
+        "_max_event_size",
         "_pending",
+        "_pending_size",
         "_retry",
         "_skip_lf",
         "_stream_retry",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, max_event_size: int | None = None) -> None:
+        self._max_event_size = max_event_size
+        self._pending_size = 0
         self._decoder = _utf8_decoder(errors="replace")
         self._bom_checked = False
         # A CR ended the previous chunk. It was taken as a line ending at once (so no event
@@ -67,6 +79,10 @@ class SSEDecoder:
         self._retry: int | None = None  # retry seen since the last *emitted* event
         self._stream_retry: int | None = None  # most recent valid retry in the whole stream
         self._finished = False
+
+    @property
+    def max_event_size(self) -> int | None:
+        return self._max_event_size
 
     @property
     def has_pending(self) -> bool:
@@ -123,18 +139,19 @@ class SSEDecoder:
         pending = self._pending
         if pending:
             if "\n\n" not in text and not (text[0] == "\n" and pending[-1][-1] == "\n"):
-                pending.append(text)
+                self._buffer(text)
                 return []
             pending.append(text)
             text = "".join(pending)
             pending.clear()
+            self._pending_size = 0
         elif "\n\n" not in text:
-            pending.append(text)
+            self._buffer(text)
             return []
         blocks = text.split("\n\n")
         rest = blocks.pop()
         if rest:
-            pending.append(rest)
+            self._buffer(rest)
 
         events: list[ServerSentEvent] = []
         append = events.append
@@ -153,6 +170,16 @@ class SSEDecoder:
             else:
                 self._process_block(block, events)
         return events
+
+    def _buffer(self, text: str) -> None:
+        """Keep ``text`` of an unfinished event, within the limit."""
+        self._pending.append(text)
+        self._pending_size += len(text)
+        limit = self._max_event_size
+        if limit is not None and self._pending_size > limit:
+            raise EventTooLarge(
+                f"an event (or a line) of the stream is longer than {limit:,} characters"
+            )
 
     def flush(self) -> list[ServerSentEvent]:
         """Signal end of stream; return the events it completes.

@@ -1,4 +1,4 @@
-"""Sending one API call: attempts, retries, hooks, signing, and the httpx clients behind it.
+"""Sending one API call: attempts, retries, hooks, signing.
 
 The retry loop is written once, as a generator that yields what it needs done (sign,
 send, sleep, read, close) and receives the results; :func:`run_sync` and
@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from . import _logging
+from ._body import ERROR_BODY_LIMIT, BodyReader, aread_body, read_body
+from ._reclaim import reclaim_orphans
 from .errors import MistralError, connection_error, error_from_response
 
 if TYPE_CHECKING:
-    import asyncio
-    import concurrent.futures
-
     import pluggy
 
     from ._http_types import AsyncHTTPClient, SyncHTTPClient
@@ -30,10 +28,7 @@ if TYPE_CHECKING:
     from .hooks import RequestContext
     from .retry import RetryConfig
 
-__all__ = ["DEFAULT_TIMEOUT", "Attempts", "HTTPClients", "run_async", "run_sync"]
-
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
-"""Long enough for a long generation; short to notice an unreachable server."""
+__all__ = ["Attempts", "run_async", "run_sync"]
 
 sleep = time.sleep
 """How the runners wait between attempts (module attributes, so tests can skip the wait)."""
@@ -45,99 +40,9 @@ async def async_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-class HTTPClients:
-    """The sync and async httpx clients of a ``Mistral`` client and its ``with_options`` copies.
-
-    Clients we create are created on first use and closed by :meth:`close` or
-    :meth:`aclose`; clients the user passed in are used as they are and never closed.
-    An async client we own belongs to one event loop: a call from another loop (a
-    second ``asyncio.run()``) gets a new one, and each is closed when its loop shuts down.
-    """
-
-    def __init__(
-        self, client: SyncHTTPClient | None = None, async_client: AsyncHTTPClient | None = None
-    ) -> None:
-        self._sync = client
-        self._owns_sync = client is None
-        self._async = async_client
-        self._owns_async = async_client is None
-        self._async_loop: asyncio.AbstractEventLoop | None = None
-        self._async_closer: AsyncGenerator[None, None] | None = None
-        self._closing: set[concurrent.futures.Future[None]] = set()
-        self._lock = threading.Lock()
-        """Threads making their first call together must share one client, not leak some."""
-
-    def sync(self) -> SyncHTTPClient:
-        client = self._sync
-        if client is None:
-            with self._lock:
-                if self._sync is None:
-                    self._sync = httpx.Client(timeout=DEFAULT_TIMEOUT)
-                client = self._sync
-        return client
-
-    async def async_(self) -> AsyncHTTPClient:
-        if not self._owns_async:
-            assert self._async is not None
-            return self._async
-        import asyncio
-
-        loop = asyncio.get_running_loop()
-        if self._async is None or self._async_loop is not loop:
-            client = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
-            self._async, self._async_loop = client, loop
-            self._async_closer = _closed_at_loop_shutdown(client)
-            await anext(self._async_closer)
-        return self._async
-
-    def close(self) -> None:
-        """Close the clients we own, the async one too (on its own loop if it still runs)."""
-        with self._lock:
-            sync, self._sync = self._sync, None if self._owns_sync else self._sync
-        if self._owns_sync and isinstance(sync, httpx.Client):
-            sync.close()
-        client, loop = self._take_owned_async()
-        if client is None or loop is None or loop.is_closed():
-            return
-        if loop.is_running():
-            import asyncio
-
-            future = asyncio.run_coroutine_threadsafe(client.aclose(), loop)
-            self._closing.add(future)
-            future.add_done_callback(self._closing.discard)
-        else:
-            loop.run_until_complete(client.aclose())
-
-    async def aclose(self) -> None:
-        """Close the clients we own; an async one from a finished event loop is let go."""
-        import asyncio
-
-        closer, loop = self._async_closer, self._async_loop
-        if closer is not None and loop is asyncio.get_running_loop():
-            self._take_owned_async()
-            await closer.aclose()  # closes the client
-        self.close()
-
-    def _take_owned_async(
-        self,
-    ) -> tuple[httpx.AsyncClient | None, asyncio.AbstractEventLoop | None]:
-        if not self._owns_async or not isinstance(self._async, httpx.AsyncClient):
-            return None, None
-        client, loop = self._async, self._async_loop
-        self._async, self._async_loop, self._async_closer = None, None, None
-        return client, loop
-
-
-async def _closed_at_loop_shutdown(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
-    """Closes ``client`` when its event loop shuts down, or when this generator is closed.
-
-    ``asyncio.run()`` closes every unfinished async generator before it closes the loop:
-    that is the last moment the client's connections can be closed on their own loop.
-    """
-    try:
-        yield
-    finally:
-        await client.aclose()
+_OURS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+"""Transport errors of the request itself (a header no server may receive, a URL that
+is not HTTP): sending it again would fail again, so they are never retried."""
 
 
 class Step(enum.Enum):
@@ -165,6 +70,8 @@ class Attempts:
         retry_config: RetryConfig | None,
         stream: bool,
         logger: _logging.Logger | None,
+        max_response_bytes: int,
+        deadline: float | None,
     ) -> None:
         self._build = build
         self._hooks = hooks.hook if hooks is not None else None
@@ -172,6 +79,9 @@ class Attempts:
         self._retry_config = retry_config
         self._stream = stream
         self._logger = logger
+        self._max_response_bytes = max_response_bytes
+        self._deadline = deadline
+        """When the call's ``timeout_ms`` ends (``time.monotonic()``); ``None``: never."""
         self.retries = 0
 
     def plan(self) -> Plan:
@@ -209,11 +119,13 @@ class Attempts:
             started = time.monotonic()
             try:
                 response: httpx.Response = yield Step.SEND, request
+                if not self._stream:  # a JSON answer is read before anyone sees it
+                    yield Step.READ, self._reader(response)
             except httpx.RequestError as exc:
-                retryable = isinstance(exc, httpx.TransportError)
+                retryable = isinstance(exc, httpx.TransportError) and not isinstance(exc, _OURS)
                 if retry is None or not retryable or not retry.should_retry_connection_error():
                     raise connection_error(exc) from exc
-                delay = retry.next_delay()
+                delay = self._before_deadline(retry.next_delay())
                 if delay is None:
                     raise connection_error(exc) from exc
             else:
@@ -223,11 +135,11 @@ class Attempts:
                     response = hook(response=response, context=context) or response
                 if self._logger is not None:
                     _logging.log_response(self._logger, response, time.monotonic() - started)
-                if not response.is_error:
+                if response.is_success:
                     return response
                 delay = None
                 if retry is not None and retry.should_retry_status(response.status_code):
-                    delay = retry.next_delay(response.headers)
+                    delay = self._before_deadline(retry.next_delay(response.headers))
                 if delay is None:
                     yield from self._read_body(response)
                     raise error_from_response(response)
@@ -237,16 +149,32 @@ class Attempts:
             self.retries += 1
 
     def _read_body(self, response: httpx.Response) -> Generator[tuple[Step, Any], Any, None]:
+        """Read the error body of a stream or a download (a JSON call's is read already)."""
         if not self._stream:
             return
         try:
-            yield Step.READ, response
+            yield Step.READ, self._reader(response)
         except httpx.RequestError as exc:
             raise connection_error(exc) from exc
 
+    def _reader(self, response: httpx.Response) -> BodyReader:
+        """How much of ``response`` is read: all of a success, the start of an error."""
+        if response.is_success:
+            limit = self._max_response_bytes
+            return BodyReader(response, limit, self._deadline, retries=self.retries)
+        limit = min(ERROR_BODY_LIMIT, self._max_response_bytes)
+        return BodyReader(response, limit, self._deadline, truncate=True)
 
-def run_sync(plan: Plan, http: SyncHTTPClient, auth: Auth, *, stream: bool) -> httpx.Response:
+    def _before_deadline(self, delay: float | None) -> float | None:
+        """``delay`` if the next attempt can start within the call's deadline, else ``None``."""
+        if delay is None or self._deadline is None:
+            return delay
+        return delay if time.monotonic() + delay < self._deadline else None
+
+
+def run_sync(plan: Plan, http: SyncHTTPClient, auth: Auth) -> httpx.Response:
     """Carry out a plan with blocking I/O."""
+    send_options = _send_options(http)
     result: Any = None
     failure: BaseException | None = None
     while True:
@@ -257,23 +185,22 @@ def run_sync(plan: Plan, http: SyncHTTPClient, auth: Auth, *, stream: bool) -> h
         result, failure = None, None
         try:
             if step is Step.SEND:
-                result = http.send(subject, stream=stream)
+                result = http.send(subject, stream=True, **send_options)
             elif step is Step.SIGN:
                 auth.sign(subject)
             elif step is Step.SLEEP:
                 sleep(subject)
             elif step is Step.READ:
-                subject.read()
+                read_body(subject)
             else:
                 subject.close()
         except Exception as exc:  # the plan decides what becomes of it
             failure = exc
 
 
-async def run_async(
-    plan: Plan, http: AsyncHTTPClient, auth: Auth, *, stream: bool
-) -> httpx.Response:
+async def run_async(plan: Plan, http: AsyncHTTPClient, auth: Auth) -> httpx.Response:
     """Carry out a plan with awaitable I/O."""
+    send_options = _send_options(http)
     result: Any = None
     failure: BaseException | None = None
     while True:
@@ -284,17 +211,33 @@ async def run_async(
         result, failure = None, None
         try:
             if step is Step.SEND:
-                result = await http.send(subject, stream=stream)
+                result = await http.send(subject, stream=True, **send_options)
             elif step is Step.SIGN:
                 await auth.async_sign(subject)
             elif step is Step.SLEEP:
                 await async_sleep(subject)
             elif step is Step.READ:
-                await subject.aread()
+                await aread_body(subject)
             else:
                 await subject.aclose()
         except Exception as exc:  # the plan decides what becomes of it
             failure = exc
+        except BaseException:  # cancelled: httpcore may keep a slot (see _reclaim)
+            reclaim_orphans(http)
+            raise
+
+
+_NEVER_FOLLOW: Mapping[str, Any] = {"follow_redirects": False}
+
+
+def _send_options(http: object) -> Mapping[str, Any]:
+    """An httpx client is told never to follow a redirect, even when it is set to.
+
+    httpx strips only ``Authorization`` on the way to another host: an ``x-api-key``
+    or Azure's ``api-key`` would follow. The API never redirects, so a 3xx is an error
+    (a proxy's, or a wrong ``server_url``). Any other client is sent to as it is.
+    """
+    return _NEVER_FOLLOW if isinstance(http, (httpx.Client, httpx.AsyncClient)) else {}
 
 
 def merge_headers(

@@ -15,9 +15,18 @@ from typing import Protocol, runtime_checkable
 
 import httpx
 
+from ._config import text_problem
 from .errors import MistralError
 
-__all__ = ["ApiKey", "Auth", "BearerAuth", "HeaderKeyAuth", "MissingCredentialsError"]
+__all__ = [
+    "ApiKey",
+    "Auth",
+    "BearerAuth",
+    "HeaderKeyAuth",
+    "InvalidCredentialsError",
+    "MissingCredentialsError",
+    "checked_credential",
+]
 
 ApiKey = str | Callable[[], str]
 """An API key, or a function returning the current one (called for every request)."""
@@ -28,6 +37,31 @@ ADMIN_API_KEY_ENV = "MISTRAL_ADMIN_API_KEY"
 
 class MissingCredentialsError(MistralError):
     """No credential was given or found; raised before anything is sent."""
+
+
+class InvalidCredentialsError(MistralError, ValueError):
+    """A credential has a character no header can carry; raised before anything is sent.
+
+    The message says where the character is, never what the credential is.
+    """
+
+
+def checked_credential(value: str, source: str) -> str:
+    """``value`` as it can be sent: white space around it dropped (a key read from a file
+    keeps the file's last newline), any other control or non-ASCII character refused.
+
+    ``source`` names where the credential came from, for the error.
+    """
+    if value.isascii() and value.isprintable() and value == value.strip():
+        return value  # the common case, checked at C speed
+    stripped = value.strip()
+    problem = text_problem(stripped) if stripped else "nothing but white space"
+    if problem is None:
+        return stripped
+    raise InvalidCredentialsError(
+        f"{source} has {problem}, which no header can carry: nothing was sent "
+        "(is it the whole key, and only the key?)"
+    )
 
 
 @runtime_checkable
@@ -46,7 +80,7 @@ class BearerAuth:
     ``Mistral`` argument that would have, for the error that neither did.
     """
 
-    __slots__ = ("_api_key", "_argument", "_env")
+    __slots__ = ("_api_key", "_argument", "_env", "_source")
 
     def __init__(
         self, api_key: ApiKey | None = None, *, env: str = API_KEY_ENV, argument: str = "api_key"
@@ -54,6 +88,8 @@ class BearerAuth:
         self._api_key = api_key if api_key is not None else os.environ.get(env)
         self._env = env
         self._argument = argument
+        self._source = argument if api_key is not None else env
+        """Where the key comes from, for the error of a key that cannot be sent."""
 
     def sign(self, request: httpx.Request) -> None:
         request.headers["Authorization"] = f"Bearer {self.current_key()}"
@@ -69,7 +105,7 @@ class BearerAuth:
                 f"No API key: pass Mistral({self._argument}=...) or set the {self._env} "
                 "environment variable."
             )
-        return key
+        return checked_credential(key, self._source)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(api_key=<hidden>)"

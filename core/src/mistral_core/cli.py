@@ -115,15 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _client() -> Mistral:
-    api_key = os.environ.get(API_KEY_ENV)
-    if not api_key:
+    if not os.environ.get(API_KEY_ENV):
         raise UsageError(
             f"no API key: set the {API_KEY_ENV} environment variable, e.g. export {API_KEY_ENV}=..."
         )
     from mistral_core import Mistral
 
     try:
-        return Mistral(api_key=api_key)  # MISTRAL_SERVER_URL is read there, as for any client
+        return Mistral()  # which reads both variables, and names them in its errors
     except ValueError as exc:  # a bad MISTRAL_SERVER_URL, named in the message
         raise UsageError(str(exc)) from None
 

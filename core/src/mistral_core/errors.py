@@ -3,7 +3,9 @@
 ``MistralError`` is the root. ``APIError`` means the server answered with an error (or
 an error event in a stream) and carries the status, the server's message, the body, the
 headers and the request id. ``APIConnectionError`` means no usable answer came at all.
-Messages never contain the API key: they are built from the response, never the request.
+Messages never contain a credential: they are built from the response, never the
+request, and whatever the server (or a library below) wrote is searched for the
+request's credentials, which are redacted (see ``_redact``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import httpx
 
 from ._guards import is_array, is_object
+from ._redact import redact, redact_exception_text, request_of, secrets_of
 
 if TYPE_CHECKING:
     from .models import HTTPInfo
@@ -32,6 +35,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "SDKError",
     "StreamError",
@@ -51,13 +55,15 @@ class APIError(MistralError):
     """The server answered with an error status (or sent an error event in a stream)."""
 
     def __init__(self, message: str, response: httpx.Response, body: Any = None) -> None:
-        self.message = message
+        secrets = secrets_of(request_of(response))  # a server may echo a key back
+        self.message = redact(message, secrets)
         self.response = response
         self.status_code = response.status_code
         self.headers = response.headers
         self.body = body
-        """The parsed JSON body, or its text when it is not JSON."""
-        super().__init__(self._summary())
+        """The parsed JSON body, or its text when it is not JSON (as the server sent it:
+        not redacted)."""
+        super().__init__(redact(self._summary(), secrets))
 
     @property
     def request_id(self) -> str | None:
@@ -177,7 +183,20 @@ class ResponseValidationError(MistralError):
 
     def __init__(self, message: str, info: HTTPInfo | None = None) -> None:
         self.info = info
-        super().__init__(message)
+        request = request_of(info.raw) if info is not None else None
+        super().__init__(redact(message, secrets_of(request)))
+
+
+class ResponseTooLargeError(ResponseValidationError):
+    """A body, or one event of a stream, is larger than the client's limit for it.
+
+    The connection is closed without reading the rest. ``limit`` is the limit that was
+    reached (``max_response_bytes`` or ``max_event_bytes``, in decoded bytes).
+    """
+
+    def __init__(self, message: str, info: HTTPInfo | None = None, *, limit: int) -> None:
+        self.limit = limit
+        super().__init__(message, info)
 
 
 _BY_STATUS: dict[int, type[APIError]] = {
@@ -192,12 +211,29 @@ _BY_STATUS: dict[int, type[APIError]] = {
 
 
 def error_from_response(response: httpx.Response) -> APIError:
-    """The typed error for an error response whose body has been read."""
+    """The typed error for an error response whose body has been read (any status but
+    2xx: a redirect is one too, since the API never redirects and none is followed)."""
     body = parse_error_body(response.content)
+    if response.is_redirect:
+        return APIError(_redirect_message(response), response, body)
     error_class = _BY_STATUS.get(response.status_code) or (
         InternalServerError if response.status_code >= 500 else APIError
     )
     return error_class(server_message(body, response.reason_phrase), response, body)
+
+
+def _redirect_message(response: httpx.Response) -> str:
+    """Where a redirect pointed (scheme, host and path: no query, which may hold a token)."""
+    location = response.headers.get("location", "")
+    try:
+        target = response.url.join(location).copy_with(query=None, fragment=None)
+    except (httpx.InvalidURL, ValueError, RuntimeError):  # RuntimeError: no request
+        target = None
+    where = f" to {_preview(str(target.copy_with(username=None, password=None)))}" if target else ""
+    return (
+        f"{response.reason_phrase or 'redirect'}{where}, not followed: the API does not "
+        "redirect, so a proxy or a wrong server_url did; set server_url to the final address"
+    )
 
 
 def connection_error(exc: httpx.RequestError, during: str = "") -> APIConnectionError:
@@ -206,7 +242,7 @@ def connection_error(exc: httpx.RequestError, during: str = "") -> APIConnection
     That includes a body that cannot be decoded (``httpx.DecodingError``): what arrived
     is not the response the server sent.
     """
-    detail = str(exc) or type(exc).__name__
+    detail = redact_exception_text(str(exc), request_of(exc)) or type(exc).__name__
     where = f" {during}" if during else ""
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"timed out{where}: {detail}")
@@ -218,7 +254,7 @@ def parse_error_body(content: bytes) -> Any:
     text = content.decode("utf-8", errors="replace")
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read
         return text
 
 
@@ -263,7 +299,10 @@ def server_message(body: Any, fallback: str) -> str:
 
 
 def _one_line(value: Any) -> str:
-    return _preview(json.dumps(value, ensure_ascii=False))
+    try:
+        return _preview(json.dumps(value, ensure_ascii=False))
+    except RecursionError:  # read, but too deep to write again
+        return "(a JSON value nested too deeply to show)"
 
 
 def _preview(text: str) -> str:

@@ -4,6 +4,9 @@ A list operation with a :class:`Pagination` returns a :class:`Page` (:class:`Asy
 when awaited): the first page, already fetched. Iterating it yields the items of that
 page, then fetches the next page only when its items are needed, and so on to the end;
 nothing is read ahead. ``next()`` gives the next page itself, as in the official SDK.
+
+A server that sends a cursor it sent before would make the list go round forever:
+``next()`` raises :class:`~mistral_core.ResponseValidationError` instead.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from ._guards import is_array
+from .errors import ResponseValidationError
 from .models import HTTPInfo
 
 __all__ = ["AsyncPage", "Page", "Pagination"]
@@ -45,6 +49,11 @@ class Pagination:
         items = getattr(result, self.items, None)
         return items if is_array(items) else []
 
+    def cursors_in(self, query: Query) -> frozenset[Any]:
+        """The cursor a query asks for, if any (the first page may start at one)."""
+        cursor = query.get(self.cursor) if self.cursor else None
+        return frozenset((cursor,)) if cursor else frozenset()
+
     def next_query(self, query: Query, result: Any) -> Query | None:
         """The query of the page after ``result`` (asked with ``query``); ``None`` at the end."""
         if self.cursor:
@@ -59,11 +68,15 @@ class Pagination:
 
 
 class _PageBase(Generic[R, T]):
-    def __init__(self, result: R, query: Query, pagination: Pagination) -> None:
+    def __init__(
+        self, result: R, query: Query, pagination: Pagination, cursors: frozenset[Any] | None
+    ) -> None:
         self.result = result
         """This page's answer, as the operation returns it."""
         self._query = query
         self._pagination = pagination
+        self._cursors = pagination.cursors_in(query) if cursors is None else cursors
+        """The cursors that were asked for, up to this page (a cursor list's)."""
 
     @property
     def items(self) -> list[T]:
@@ -83,6 +96,21 @@ class _PageBase(Generic[R, T]):
     def _next_query(self) -> Query | None:
         return self._pagination.next_query(self._query, self.result)
 
+    def _next(self) -> tuple[Query, frozenset[Any]] | None:
+        """The query of the next page and the cursors asked for up to it; ``None`` at
+        the end. A cursor asked for already raises: the list would never end."""
+        query = self._next_query()
+        if query is None or not self._pagination.cursor:
+            return None if query is None else (query, self._cursors)
+        cursor = query[self._pagination.cursor]
+        if cursor in self._cursors:
+            raise ResponseValidationError(
+                f"the server sent the cursor {cursor!r:.80} again, after "
+                f"{len(self._cursors) + 1} pages: the list would never end",
+                self.http,
+            )
+        return query, self._cursors | {cursor}
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {len(self.items)} items, has_next={self.has_next}>"
 
@@ -96,16 +124,18 @@ class Page(_PageBase[R, T]):
         query: Query,
         pagination: Pagination,
         fetch: Callable[[Query], R],
+        cursors: frozenset[Any] | None = None,
     ) -> None:
-        super().__init__(result, query, pagination)
+        super().__init__(result, query, pagination, cursors)
         self._fetch = fetch
 
     def next(self) -> Page[R, T] | None:
         """The next page, fetched now; ``None`` after the last one."""
-        query = self._next_query()
-        if query is None:
+        after = self._next()
+        if after is None:
             return None
-        return Page(self._fetch(query), query, self._pagination, self._fetch)
+        query, cursors = after
+        return Page(self._fetch(query), query, self._pagination, self._fetch, cursors)
 
     def iter_pages(self) -> Iterator[Page[R, T]]:
         """This page, then each next one, fetched when the loop asks for it."""
@@ -128,16 +158,18 @@ class AsyncPage(_PageBase[R, T]):
         query: Query,
         pagination: Pagination,
         fetch: Callable[[Query], Awaitable[R]],
+        cursors: frozenset[Any] | None = None,
     ) -> None:
-        super().__init__(result, query, pagination)
+        super().__init__(result, query, pagination, cursors)
         self._fetch = fetch
 
     async def next(self) -> AsyncPage[R, T] | None:
         """The next page, fetched now; ``None`` after the last one."""
-        query = self._next_query()
-        if query is None:
+        after = self._next()
+        if after is None:
             return None
-        return AsyncPage(await self._fetch(query), query, self._pagination, self._fetch)
+        query, cursors = after
+        return AsyncPage(await self._fetch(query), query, self._pagination, self._fetch, cursors)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[R, T]]:
         """This page, then each next one (``async for``), fetched when the loop asks."""

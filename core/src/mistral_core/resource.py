@@ -219,7 +219,7 @@ class Resource:
         http = self._client._http.sync()
         plan = call.attempts(http.build_request).plan()
         try:
-            return run_sync(plan, http, self._auth_of(call), stream=call.stream)
+            return run_sync(plan, http, self._auth_of(call))
         finally:
             call.close()
 
@@ -227,7 +227,7 @@ class Resource:
         http = await self._client._http.async_()
         plan = call.attempts(http.build_request).plan()
         try:
-            return await run_async(plan, http, self._auth_of(call), stream=call.stream)
+            return await run_async(plan, http, self._auth_of(call))
         finally:
             call.close()
 

@@ -4,7 +4,9 @@ It comes in two strictnesses, built by the same :func:`make_converter`:
 
 * :data:`converter` reads responses. It is lenient where the API grows: unknown fields are
   ignored, unknown enum values stay strings, unknown union variants stay raw
-  (:class:`~mistral_core.models.UnknownVariant`); primitives are taken as JSON gave them.
+  (:class:`~mistral_core.models.UnknownVariant`), a constant (a ``Literal`` field: a
+  role, an ``object``, a ``type`` outside a tagged union) keeps whatever value came;
+  primitives are taken as JSON gave them.
 * :data:`request_converter` checks what callers pass before anything is sent: a dict or
   a model wherever a model goes, no unknown keys, no ``"1"`` where an ``int`` goes, no
   string where a list goes. Its errors name the offending field. A dict may name a
@@ -77,7 +79,13 @@ def make_converter(
     conv.register_unstructure_hook(UnknownVariant, lambda v: dict(v.raw))
     conv.register_structure_hook_factory(_is_union, _union_factory(conv, strict=strict))
     conv.register_structure_hook_factory(_is_tagged, _tagged_factory(conv, strict=strict))
+    if not strict:  # a constant that changes (``"role": "assistant_v2"``) is kept as sent
+        conv.register_structure_hook_func(_is_literal, _passthrough)
     return conv
+
+
+def _is_literal(t: Any) -> bool:
+    return typing.get_origin(t) is typing.Literal
 
 
 def read(payload: Any, cls: type[T]) -> T:
@@ -594,23 +602,33 @@ Candidate = tuple[Callable[[Any], bool], StructureHook, Any]
 
 
 def _best_fit_first(candidates: list[Candidate]) -> list[Candidate]:
-    """Several models in one union without a tag: an object goes to the one that knows most
-    of its keys.
+    """Several models in one union without a tag: an object goes to the one whose
+    constants it has, then to the one that knows most of its keys.
 
     Reading ignores unknown keys, so the first model whose required fields an object has
     would take it, even one that knows none of its other keys (a filter group of only
-    optional fields would swallow every filter condition). The models are tried by how
-    many of the object's keys each knows, most first; a tie keeps their order.
+    optional fields would swallow every filter condition); and it keeps any value of a
+    constant, so workflow events that differ only by their ``event_type`` would all be
+    read as the first. The models are tried by how many of the object's constants each
+    contradicts, fewest first, then by how many of its keys each knows, most first; a
+    tie keeps their order.
     """
     models = [c for c in candidates if attrs.has(c[2])]
     if len(models) < 2:
         return candidates
     keys = [_known_keys(c[2]) for c in models]
+    constants = [_constants(c[2]) for c in models]
+
+    def rank(value: Mapping[str, Any], index: int) -> tuple[int, int]:
+        contradicted = sum(
+            1 for key, allowed in constants[index] if key in value and value[key] not in allowed
+        )
+        return contradicted, -len(keys[index].intersection(value))
 
     def structure(value: Any, _: Any) -> Any:
         if not is_mapping(value):
             raise TypeError(f"expected an object, got {type(value).__name__} {value!r:.60}")
-        ranked = sorted(range(len(models)), key=lambda i: -len(keys[i].intersection(value)))
+        ranked = sorted(range(len(models)), key=lambda index: rank(value, index))
         error: Exception | None = None
         for index in ranked:
             accepts, hook, model = models[index]
@@ -626,6 +644,17 @@ def _best_fit_first(candidates: list[Candidate]) -> list[Candidate]:
     first = candidates.index(models[0])
     rest = [c for c in candidates if c not in models]
     return [*rest[:first], *instances, objects, *rest[first:]]
+
+
+def _constants(cls: type) -> list[tuple[str, tuple[Any, ...]]]:
+    """The JSON keys of a model's ``Literal`` fields, with the values each may hold."""
+    constants: list[tuple[str, tuple[Any, ...]]] = []
+    for field in attrs.fields(attrs.resolve_types(cls)):
+        members = typing.get_args(field.type) if _is_union(field.type) else (field.type,)
+        allowed = tuple(v for m in members if _is_literal(m) for v in typing.get_args(m))
+        if allowed:
+            constants.append((field.metadata.get(JSON_NAME, field.name), allowed))
+    return constants
 
 
 def _enums_merged(candidates: list[Candidate]) -> list[Candidate]:

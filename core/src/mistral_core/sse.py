@@ -15,17 +15,22 @@ to resume one that was cut.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from typing import Any, Generic, TypeVar
 
 import httpx
 
 from . import _json
+from ._body import aiter_decoded, iter_decoded
 from ._guards import is_object
-from ._sse_decoder import ServerSentEvent, SSEDecoder
+from ._reclaim import release_stranded
+from ._sse_decoder import EventTooLarge, ServerSentEvent, SSEDecoder
 from .errors import (
     APIConnectionError,
+    APITimeoutError,
     MistralError,
+    ResponseTooLargeError,
     ResponseValidationError,
     StreamError,
     connection_error,
@@ -55,6 +60,8 @@ class _StreamBase(Generic[T]):
         info: HTTPInfo,
         on_error: Callable[[MistralError], None] = _ignore,
         requires_done: bool = False,
+        deadline: float | None = None,
+        max_event_bytes: int | None = None,
     ) -> None:
         self.response = response
         self.http = info
@@ -63,7 +70,9 @@ class _StreamBase(Generic[T]):
         self._on_error = on_error
         self._requires_done = requires_done
         self._last_event_id: str | None = None
-        self._decoder = SSEDecoder()
+        self._deadline = deadline
+        """Until the first event: when the call's ``timeout_ms`` ends (``time.monotonic()``)."""
+        self._decoder = SSEDecoder(max_event_bytes)
         self._closed = False
         self._finished = False
         self._items = self._read()
@@ -92,11 +101,24 @@ class _StreamBase(Generic[T]):
         if self._requires_done and not self._finished:
             raise APIConnectionError("the stream ended without [DONE]: it was cut short")
 
+    def _check_deadline(self) -> None:
+        """No event yet, and the call's ``timeout_ms`` has passed: give up waiting."""
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise APITimeoutError("timed out: timeout_ms passed before the first event")
+
     @contextlib.contextmanager
     def _errors(self) -> Generator[None, None, None]:
         """Turn what breaks the stream into our errors, and tell the error hooks."""
         try:
             yield
+        except EventTooLarge as exc:
+            too_large = ResponseTooLargeError(
+                f"{exc}: raise max_event_bytes (Mistral(max_event_bytes=...)) if it is real",
+                self.http,
+                limit=self._decoder.max_event_size or 0,
+            )
+            self._on_error(too_large)
+            raise too_large from None
         except httpx.RequestError as exc:
             if self._closed:  # closed on purpose: not an error
                 return
@@ -123,9 +145,10 @@ class _StreamBase(Generic[T]):
                 raise StreamError(server_message(body, "error event"), self.response, body)
             try:
                 payload = loads(data)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 raise ResponseValidationError(
-                    f"stream event is not JSON ({exc}): {data[:200]!r}", self.http
+                    f"stream event is not JSON ({_json.problem(exc)}): {data[:200]!r}",
+                    self.http,
                 ) from None
             if is_object(payload) and payload.get("object") == "error":
                 raise StreamError(server_message(payload, "error event"), self.response, payload)
@@ -136,6 +159,7 @@ class _StreamBase(Generic[T]):
                     f"stream event does not match the expected schema: {exc}", self.http
                 ) from None
             self._last_event_id = event.id
+            self._deadline = None
             yield item
 
 
@@ -168,7 +192,8 @@ class EventStream(_StreamBase[T]):
         try:
             with self._errors():
                 self._check_content_type()
-                for chunk in self.response.iter_bytes():
+                for chunk in iter_decoded(self.response):
+                    self._check_deadline()
                     yield from self._items_of(self._decoder.feed(chunk))
                     if self._finished:
                         return
@@ -211,7 +236,8 @@ class AsyncEventStream(_StreamBase[T]):
         try:
             with self._errors():
                 self._check_content_type()
-                async for chunk in self.response.aiter_bytes():
+                async for chunk in aiter_decoded(self.response):
+                    self._check_deadline()
                     for item in self._items_of(self._decoder.feed(chunk)):
                         yield item
                     if self._finished:
@@ -219,5 +245,10 @@ class AsyncEventStream(_StreamBase[T]):
                 for item in self._items_of(self._decoder.flush()):
                     yield item
                 self._check_complete()
+        except (Exception, GeneratorExit):  # GeneratorExit: the stream was left early
+            raise
+        except BaseException:  # cancelled, maybe inside httpx's own close (see _reclaim)
+            await release_stranded(self.response)
+            raise
         finally:
             await self.aclose()
