@@ -198,6 +198,13 @@ def test_a_password_in_the_server_url_is_never_shown(
     assert "pa55word-secret" not in caplog.text
 
 
+@pytest.mark.parametrize("url", ["https://a.example/v1\r\nHost: evil", "htps://u:pa55word-x@a"])
+def test_a_bad_server_url_is_refused_when_the_client_is_made(url: str) -> None:
+    with pytest.raises(ValueError, match="server_url") as caught:
+        Mistral(api_key=KEY, server_url=url)
+    assert "pa55word" not in str(caught.value)
+
+
 def test_a_key_the_server_echoes_back_is_redacted(
     server: FaultServer, caplog: pytest.LogCaptureFixture
 ) -> None:

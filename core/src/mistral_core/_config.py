@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
+import httpx
 
 from ._body import DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RESPONSE_BYTES
 from ._redact import redacted_headers, redacted_url
@@ -187,5 +188,10 @@ def _checked_url(server_url: object, url_params: Mapping[str, str] | None) -> st
         raise ValueError(f"server_url needs url_params for {missing}")
     url = _PLACEHOLDER.sub(lambda match: str(params[match.group(1)]), server_url)
     if not url.startswith(("http://", "https://")):
-        raise ValueError(f"server_url must start with http:// or https://, got {url!r}")
+        shown = redacted_url(url)
+        raise ValueError(f"server_url must start with http:// or https://, got {shown!r}")
+    try:
+        httpx.URL(url)  # a line break or a space in it would fail every call, later
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"server_url is not a URL: {exc}") from None
     return url.rstrip("/")
