@@ -403,13 +403,18 @@ class DownloadResponse(httpx.Response):
             yield from chunker.flush()
 
     async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
-        chunker = Rechunker(chunk_size) if chunk_size is not None else None
         with _download_errors():
-            async for piece in aiter_decoded(self):
-                for chunk in chunker.feed(piece) if chunker is not None else (piece,):
+            pieces = aiter_decoded(self)
+            if chunk_size is None:
+                async for piece in pieces:
+                    yield piece
+                return
+            chunker = Rechunker(chunk_size)
+            async for piece in pieces:
+                for chunk in chunker.feed(piece):
                     yield chunk
-        for chunk in chunker.flush() if chunker is not None else ():
-            yield chunk
+            for chunk in chunker.flush():
+                yield chunk
 
     def read(self) -> bytes:
         with _download_errors():

@@ -226,10 +226,12 @@ def _redirect_message(response: httpx.Response) -> str:
     """Where a redirect pointed (scheme, host and path: no query, which may hold a token)."""
     location = response.headers.get("location", "")
     try:
-        target = response.url.join(location).copy_with(query=None, fragment=None)
+        target = response.url.join(location).copy_with(
+            query=None, fragment=None, username=None, password=None
+        )
     except (httpx.InvalidURL, ValueError, RuntimeError):  # RuntimeError: no request
         target = None
-    where = f" to {_preview(str(target.copy_with(username=None, password=None)))}" if target else ""
+    where = f" to {_preview(str(target))}" if target else ""
     return (
         f"{response.reason_phrase or 'redirect'}{where}, not followed: the API does not "
         "redirect, so a proxy or a wrong server_url did; set server_url to the final address"
