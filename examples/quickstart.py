@@ -9,29 +9,51 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Generator
 
-from mistral_core import Mistral
+from mistral_core import APIConnectionError, AuthenticationError, Mistral, MistralError
 
 MODEL = "mistral-small-latest"
 QUESTION = "Who is the best French painter? Answer in one short sentence."
 
 
 def main() -> None:
-    with api_client() as client:
-        messages = [{"role": "user", "content": QUESTION}]
-        print(f"> {QUESTION}")
+    try:
+        with api_client() as client:
+            chat(client)
+    except MistralError as error:
+        sys.exit(f"quickstart: {explain(error)}")
 
-        response = client.chat.complete(model=MODEL, messages=messages)
-        message = response.choices[0].message
-        print(message.content if message else "(no message)")
-        print(f"  ({response.usage.total_tokens} tokens, request id {response.http.request_id})")
 
-        print("> The same, streamed:")
-        with client.chat.stream(model=MODEL, messages=messages) as events:
-            for event in events:
-                print(event.data.choices[0].delta.content or "", end="", flush=True)
-        print()
+def chat(client: Mistral) -> None:
+    """A whole answer, then the same question streamed."""
+    messages = [{"role": "user", "content": QUESTION}]
+    print(f"> {QUESTION}")
+
+    response = client.chat.complete(model=MODEL, messages=messages)
+    message = response.choices[0].message
+    print(message.content if message else "(no message)")
+    print(f"  ({response.usage.total_tokens} tokens, request id {response.http.request_id})")
+
+    print("> The same, streamed:")
+    with client.chat.stream(model=MODEL, messages=messages) as events:
+        for event in events:
+            print(event.data.choices[0].delta.content or "", end="", flush=True)
+    print()
+
+
+def explain(error: MistralError) -> str:
+    """One line: what failed, and what to check."""
+    server = os.environ.get("MISTRAL_SERVER_URL") or "the Mistral API"
+    if isinstance(error, APIConnectionError):
+        return (
+            f"could not reach {server} ({error}); check the network, a proxy (HTTPS_PROXY) "
+            "and MISTRAL_SERVER_URL, or unset MISTRAL_API_KEY to use the local fake server"
+        )
+    if isinstance(error, AuthenticationError):
+        return f"{server} refused the key ({error}); check MISTRAL_API_KEY"
+    return str(error)
 
 
 @contextlib.contextmanager

@@ -5,11 +5,13 @@
                                       # generated code against the spec, run the tests
 
 Both create (once) a virtual environment in .venv and install the distributions of this
-repository into it in editable mode; only Python 3.10+ and pip are needed.
+repository into it in editable mode; only Python 3.10+ and pip are needed. The install is
+skipped when nothing it depends on changed since the last one (see ``install_state``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -19,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / "installed-state.txt"
+"""What the last successful install was made from: ``install_state``'s two lines."""
 
 
 def main(argv: list[str]) -> int:
@@ -37,12 +41,47 @@ def ensure_venv(*, with_dev_tools: bool) -> str:
     if not (BIN / "python").exists() and not (BIN / "python.exe").exists():
         venv.create(VENV, with_pip=True)
     python = str(BIN / "python")
+    wanted = install_state(with_dev_tools)
+    if is_installed(wanted):
+        return python
     editable = [arg for dist in distributions() for arg in ("-e", str(dist))]
     dev = ["-r", str(ROOT / "requirements-dev.txt")] if with_dev_tools else []
     pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    STAMP.unlink(missing_ok=True)  # an interrupted install is no install
     if run([*pip, *editable, *dev]) != 0:
         sys.exit("pip install failed")
+    STAMP.write_text("\n".join(wanted) + "\n", encoding="utf-8")
     return python
+
+
+def install_state(with_dev_tools: bool) -> tuple[str, str]:
+    """Digests of what an install reads: the distributions' metadata, the dev requirements.
+
+    Editable installs follow the sources, so only a change of a ``pyproject.toml`` (a
+    version, a dependency, an entry point, a new distribution) or of the dev requirements
+    calls for a new install. The second digest is empty when the dev tools are not wanted.
+    """
+    projects = [dist / "pyproject.toml" for dist in distributions()]
+    packages = _digest(sys.version.encode(), *(_file_entry(path) for path in projects))
+    dev = _digest(_file_entry(ROOT / "requirements-dev.txt")) if with_dev_tools else ""
+    return packages, dev
+
+
+def _file_entry(path: Path) -> bytes:
+    return str(path).encode() + b"\0" + path.read_bytes()
+
+
+def _digest(*parts: bytes) -> str:
+    return hashlib.sha256(b"\0\0".join(parts)).hexdigest()
+
+
+def is_installed(wanted: tuple[str, str]) -> bool:
+    """Whether the last install was made from the same state (dev tools: if wanted)."""
+    try:
+        packages, dev_tools = STAMP.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return False
+    return packages == wanted[0] and (not wanted[1] or dev_tools == wanted[1])
 
 
 def distributions() -> list[Path]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
+import re
 import subprocess
 import sys
 import textwrap
@@ -208,21 +210,57 @@ def only_chat_and_beta_agents(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_missing_known_group_names_the_package() -> None:
     client = Mistral(api_key=API_KEY)
     with pytest.raises(MissingResourceError, match="pip install mistral-plugin-audio"):
-        client.audio  # noqa: B018
+        client.audio.speech  # noqa: B018
     assert not hasattr(client, "workflows")
     assert client.beta.agents is client.beta.agents
     with pytest.raises(MissingResourceError, match="pip install mistral-plugin-libraries"):
         client.beta.libraries  # noqa: B018
     with pytest.raises(MissingResourceError, match="pip install mistral-plugin-observability"):
-        client.beta.observability  # noqa: B018
+        client.beta.observability.judges  # noqa: B018
     assert isinstance(client.chat, Resource)
 
 
 @pytest.mark.usefixtures("only_chat_and_beta_agents")
-def test_a_namespace_without_its_groups_names_the_packages(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plugins, "KNOWN_DISTRIBUTIONS", {"ns.x": "p-x", "ns.y.z": "p-z"})
-    with pytest.raises(MissingResourceError, match="packages p-x, p-z: pip install p-x"):
-        Mistral(api_key=API_KEY).ns  # noqa: B018
+def test_a_namespace_of_groups_not_installed_still_names_each_package() -> None:
+    """``client.beta.admin`` exists so that ``client.beta.admin.users`` names its package."""
+    client = Mistral(api_key=API_KEY)
+    with pytest.raises(MissingResourceError, match="pip install mistral-plugin-admin"):
+        client.beta.admin.users  # noqa: B018
+    with pytest.raises(MissingResourceError, match="pip install mistral-plugin-batch"):
+        client.batch.jobs  # noqa: B018
+    assert "users" not in dir(client.beta.admin)
+
+
+def test_an_attribute_no_group_has_lists_what_is_there() -> None:
+    """With the batch plugin installed, ``client.batch.run`` is not a missing package."""
+    with pytest.raises(MissingResourceError) as error:
+        Mistral(api_key=API_KEY).batch.run  # noqa: B018
+    assert str(error.value) == (
+        "client.batch has no resource group 'run'. The groups of client.batch: jobs."
+    )
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("chatt", "client has no resource group 'chatt'. Did you mean 'chat'?"),
+        ("beta.conversation", "Did you mean 'conversations'?"),
+    ],
+)
+def test_a_misspelt_group_gets_the_closest_name(expression: str, expected: str) -> None:
+    client: Any = Mistral(api_key=API_KEY)
+    with pytest.raises(MissingResourceError, match=re.escape(expected)):
+        functools.reduce(getattr, expression.split("."), client)
+
+
+@pytest.mark.usefixtures("only_chat_and_beta_agents")
+def test_a_misspelt_group_not_installed_gets_its_package() -> None:
+    with pytest.raises(MissingResourceError) as error:
+        Mistral(api_key=API_KEY).embedings  # noqa: B018
+    assert str(error.value) == (
+        "client has no resource group 'embedings'. Did you mean 'embeddings' "
+        "(pip install mistral-plugin-embeddings)? The groups of client: beta, chat."
+    )
 
 
 def test_groups_below_a_group_are_mounted_on_it() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .groups import GROUPS
 from .layout import TYPES_PACKAGE, Layout, plan
+from .render_catalog import CATALOG_MODULE, render_catalog
 from .render_models import header, render_models
 from .render_package import (
     render_init,
@@ -72,6 +73,7 @@ def generate() -> dict[Path, str]:
     files[TYPES_DIR / "src" / TYPES_PACKAGE / "__init__.py"] = render_types_init(spec.sources)
     files[TYPES_DIR / "src" / TYPES_PACKAGE / "py.typed"] = ""
     files[TYPING_MODULE] = render_typing(GROUPS, spec.sources)
+    files[CATALOG_MODULE] = render_catalog(GROUPS, spec.sources)
     return _formatted(files)
 
 

@@ -228,7 +228,7 @@ class Mistral(RawRequests, Groups):
             resource = resource_class(self)
             resource._path = path  # so that it mounts the groups below it (``.documents``)
             return resource
-        if self._catalog.has_children(path):
+        if self._catalog.is_namespace(path):
             return ResourceNamespace(self, path)
         raise self._catalog.missing(path)
 

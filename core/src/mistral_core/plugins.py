@@ -15,6 +15,7 @@ would cost several times more, which every program using the client would pay at
 
 from __future__ import annotations
 
+import difflib
 import functools
 import importlib
 import os
@@ -43,36 +44,9 @@ RESOURCES_GROUP = "mistral.resources"
 PLUGINS_GROUP = "mistral.plugins"
 PROVIDERS_GROUP = "mistral.providers"
 
-KNOWN_DISTRIBUTIONS: Mapping[str, str] = {
-    "chat": "mistral-plugin-chat",
-    "fim": "mistral-plugin-fim",
-    "agents": "mistral-plugin-agents",
-    "embeddings": "mistral-plugin-embeddings",
-    "classifiers": "mistral-plugin-classifiers",
-    "ocr": "mistral-plugin-ocr",
-    "files": "mistral-plugin-files",
-    "models": "mistral-plugin-models",
-    "batch": "mistral-plugin-batch",
-    "fine_tuning": "mistral-plugin-fine-tuning",
-    "audio": "mistral-plugin-audio",
-    "workflows": "mistral-plugin-workflows",
-    "events": "mistral-plugin-workflows",
-    "beta.agents": "mistral-plugin-agents",
-    "beta.conversations": "mistral-plugin-conversations",
-    "beta.libraries": "mistral-plugin-libraries",
-    "beta.connectors": "mistral-plugin-connectors",
-    "beta.observability": "mistral-plugin-observability",
-    "beta.prompts": "mistral-plugin-prompts",
-    "beta.skills": "mistral-plugin-skills",
-    "beta.rag": "mistral-plugin-rag",
-    "beta.users": "mistral-plugin-admin",
-    "beta.admin": "mistral-plugin-admin",
-}
-"""Which distribution provides the groups at and below a path, for the 'pip install' hint."""
-
 
 class MissingResourceError(AttributeError):
-    """A resource group that is not installed was used; says which package provides it."""
+    """A group that is not installed (named with its package) or that does not exist."""
 
 
 class EntryPoint(NamedTuple):
@@ -169,8 +143,7 @@ class ResourceCatalog:
 
     def resolve(self, path: str) -> Any | None:
         """The resource class at ``path`` (e.g. ``chat``), importing its plugin on demand."""
-        served = self._provider.groups if self._provider is not None else None
-        if served is not None and path.split(".", 1)[0] not in served:
+        if not self._serves(path):
             return None
         from_plugins = self._plugin_resources()
         if path in from_plugins:
@@ -180,14 +153,27 @@ class ResourceCatalog:
 
     def knows(self, path: str) -> bool:
         """Whether a group is declared at ``path`` or below it (nothing is imported)."""
-        names = [*self._plugin_resources(), *installed(RESOURCES_GROUP)]
-        return path in names or self.has_children(path)
+        return path in self._names() or self.has_children(path)
 
     def has_children(self, path: str) -> bool:
         """Whether some group is mounted below ``path`` (``beta`` for ``beta.agents``)."""
         prefix = path + "."
-        names = [*self._plugin_resources(), *installed(RESOURCES_GROUP)]
-        return any(name.startswith(prefix) for name in names)
+        return any(name.startswith(prefix) for name in self._names())
+
+    def is_namespace(self, path: str) -> bool:
+        """Whether ``path`` is a level of groups this client serves (``beta``).
+
+        First-party groups count even when not installed, so that ``client.beta.agents``
+        reaches :meth:`missing` and names ``mistral-plugin-agents``.
+        """
+        if not self._serves(path):
+            return False
+        if self.has_children(path):
+            return True
+        from ._first_party import DISTRIBUTIONS
+
+        below = any(name.startswith(path + ".") for name in DISTRIBUTIONS)
+        return below and path not in DISTRIBUTIONS  # a group not installed is missing
 
     def children(self, path: str) -> list[str]:
         """The names of the groups and namespaces directly below ``path`` ("": the client).
@@ -195,37 +181,41 @@ class ResourceCatalog:
         What ``dir()`` lists: only what this client can mount (a provider's groups), and
         nothing is imported.
         """
-        served = self._provider.groups if self._provider is not None else None
-        prefix = path + "." if path else ""
-        names = {
-            name[len(prefix) :].split(".", 1)[0]
-            for name in [*self._plugin_resources(), *installed(RESOURCES_GROUP)]
-            if name.startswith(prefix) and (served is None or name.split(".", 1)[0] in served)
-        }
-        return sorted(names)
+        return sorted(_below(path, (name for name in self._names() if self._serves(name))))
 
     def missing(self, path: str) -> MissingResourceError:
-        """The error for a group that is not installed, naming the package to install."""
-        top = path.split(".", 1)[0]
+        """The error for a group that cannot be mounted: the package to install, or a
+        list of what is there (with the closest name) when no such group exists."""
         provider = self._provider
-        if provider is not None and provider.groups is not None and top not in provider.groups:
+        if provider is not None and provider.groups is not None and not self._serves(path):
             served = ", ".join(sorted(provider.groups))
             return MissingResourceError(f"{provider.name} serves only {served}, not {path}")
-        distribution = next(
-            (KNOWN_DISTRIBUTIONS[p] for p in _prefixes(path) if p in KNOWN_DISTRIBUTIONS), None
-        )
-        if distribution is None:
-            below = {d for name, d in KNOWN_DISTRIBUTIONS.items() if name.startswith(path + ".")}
-            if not below:
-                return MissingResourceError(f"no resource group {path!r} is installed")
-            packages = sorted(below)
+        from ._first_party import DISTRIBUTIONS
+
+        if path in DISTRIBUTIONS:
+            needed = DISTRIBUTIONS[path]
             return MissingResourceError(
-                f"the groups of client.{path} come from the packages {', '.join(packages)}: "
-                f"pip install {packages[0]}"
+                f"client.{path} needs the {needed} package: pip install {needed}"
             )
-        return MissingResourceError(
-            f"client.{path} needs the {distribution} package: pip install {distribution}"
-        )
+        parent, _, name = path.rpartition(".")
+        where = f"client.{parent}" if parent else "client"
+        present = self.children(parent)
+        message = f"{where} has no resource group {name!r}."
+        match = difflib.get_close_matches(name, {*present, *_below(parent, DISTRIBUTIONS)}, n=1)
+        if match:
+            package = DISTRIBUTIONS.get(f"{parent}.{match[0]}" if parent else match[0])
+            install = f" (pip install {package})" if match[0] not in present and package else ""
+            message += f" Did you mean {match[0]!r}{install}?"
+        groups = ", ".join(present) if present else "none installed"
+        return MissingResourceError(f"{message} The groups of {where}: {groups}.")
+
+    def _serves(self, path: str) -> bool:
+        """Whether this client's provider (if any) serves the group at ``path``."""
+        served = self._provider.groups if self._provider is not None else None
+        return served is None or path.split(".", 1)[0] in served
+
+    def _names(self) -> list[str]:
+        return [*self._plugin_resources(), *installed(RESOURCES_GROUP)]
 
     def _plugin_resources(self) -> dict[str, Any]:
         if self._from_plugins is None:
@@ -239,8 +229,7 @@ class ResourceCatalog:
         return self._from_plugins
 
 
-def _prefixes(path: str) -> Iterator[str]:
-    """``a.b.c``, ``a.b``, ``a``: the longest first."""
-    parts = path.split(".")
-    for end in range(len(parts), 0, -1):
-        yield ".".join(parts[:end])
+def _below(path: str, names: Iterable[str]) -> set[str]:
+    """The names directly below ``path`` ("": the top) among dotted group paths."""
+    prefix = path + "." if path else ""
+    return {name[len(prefix) :].split(".", 1)[0] for name in names if name.startswith(prefix)}
