@@ -1,7 +1,7 @@
 """Chat with a Mistral model: one whole answer, then one streamed token by token.
 
 With MISTRAL_API_KEY set, this talks to the API. Without it, it starts the local fake
-Mistral server (``mistral_core.testing.server``) on 127.0.0.1 and talks to that, over
+Mistral server (``mistral_testing.server``) on 127.0.0.1 and talks to that, over
 real HTTP, so that it works on any machine.
 """
 
@@ -63,7 +63,7 @@ def api_client() -> Generator[Mistral, None, None]:
         with Mistral() as client:
             yield client
         return
-    from mistral_core.testing.server import FakeServer
+    from mistral_testing.server import FakeServer
 
     with FakeServer() as server, Mistral(api_key="demo", server_url=server.url) as client:
         print(f"(MISTRAL_API_KEY is not set: talking to the local fake server at {server.url})")

@@ -2,10 +2,11 @@
 
 Each block is executed as it is written, in a fresh module of its own, with
 ``MISTRAL_API_KEY`` set and respx answering for the API (nothing reaches the network:
-an unmocked request fails the test). The fake API answers every operation of the
+an unmocked request fails the test; a block's own local fake server on 127.0.0.1 is
+reached). The fake API answers every operation of the
 generated resource groups: chat, FIM and agent completions with a short reply (whole or
 streamed), uploads with the file they received, downloads with bytes, and every other
-operation with a valid sample of its response model (``mistral_core.testing.samples``), so that the
+operation with a valid sample of its response model (``mistral_testing.samples``), so that the
 client parses each answer exactly as it parses the real API's.
 
 Two conventions of the docs are understood here:
@@ -41,7 +42,7 @@ import pytest
 import respx
 
 from mistral_core import Operation, _transport
-from mistral_core.testing.samples import paged, sample_value
+from mistral_testing.samples import paged, sample_value
 from tests.plugins import helpers
 from tests.typing.checkers import CHECKERS, run_checkers
 from tools.codegen.groups import GROUPS, Group
@@ -496,7 +497,9 @@ def fake_api(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     with (
         respx.mock(base_url=API_URL, assert_all_called=False) as api,
         respx.mock(base_url=GATEWAY_URL, assert_all_called=False) as gateway,
+        respx.mock(assert_all_called=False) as loopback,
     ):
+        loopback.route(host="127.0.0.1").pass_through()  # the local fake server of a block
         for endpoint in ENDPOINTS:
             if endpoint.streams_only:
                 route = api.route(

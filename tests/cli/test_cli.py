@@ -216,7 +216,7 @@ def mistral(
     *args: str, stub: Stub | None, stdin: str | None = None, **env: str | None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mistral_core.cli", *args],
+        [sys.executable, "-m", "mistral_cli", *args],
         input=stdin if stdin is not None else "",
         capture_output=True,
         text=True,
@@ -230,7 +230,7 @@ def mistral(
 def test_chat_streams_the_tokens_in_order_as_they_come(stub: Stub) -> None:
     stub.wait_for_first_token = True
     with subprocess.Popen(
-        [sys.executable, "-m", "mistral_core.cli", "chat", "Who is the best French painter?"],
+        [sys.executable, "-m", "mistral_cli", "chat", "Who is the best French painter?"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -370,7 +370,8 @@ def test_a_bad_server_url_is_a_usage_error_that_names_the_variable(stub: Stub) -
 
 
 def test_the_server_url_variable_is_the_client_s() -> None:
-    from mistral_core import _config, cli
+    from mistral_cli import _app as cli
+    from mistral_core import _config
 
     assert cli.SERVER_URL_ENV == _config.SERVER_URL_ENV
 
@@ -390,7 +391,7 @@ def test_server_down_is_one_line_without_traceback() -> None:
 def test_ctrl_c_exits_130_quietly(stub: Stub) -> None:
     stub.wait_for_first_token = True  # the stream stalls after the first token
     with subprocess.Popen(
-        [sys.executable, "-m", "mistral_core.cli", "chat", "Hi"],
+        [sys.executable, "-m", "mistral_cli", "chat", "Hi"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -423,7 +424,7 @@ def test_a_missing_plugin_names_its_package(stub: Stub, tmp_path: Path) -> None:
         "from mistral_core import plugins\n"
         "entries = plugins._all_entry_points()\n"
         "plugins._all_entry_points = lambda: tuple(e for e in entries if e.name != 'ocr')\n"
-        "from mistral_core.cli import main\n"
+        "from mistral_cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )
     result = subprocess.run(
@@ -442,7 +443,7 @@ def test_a_missing_plugin_names_its_package(stub: Stub, tmp_path: Path) -> None:
 
 _IMPORTS = (
     "import sys\n"
-    "from mistral_core.cli import main\n"
+    "from mistral_cli import main\n"
     "try:\n"
     "    status = main(sys.argv[1:])\n"
     "except SystemExit as exc:\n"

@@ -3,7 +3,7 @@
 Each example of :mod:`tests.compat.official_examples` is the official text; the only
 change made to it is :func:`rewrite`'s, line by line, from the table :data:`IMPORTS`
 (``docs/migrating.md``'s, which a test holds it to). The result runs in a subprocess
-against one local fake server (:class:`~mistral_core.testing.server.FakeServer`), told
+against one local fake server (:class:`~mistral_testing.server.FakeServer`), told
 only through the environment where to go: ``MISTRAL_SERVER_URL`` for ``Mistral``,
 ``AZURE_ENDPOINT`` for ``MistralAzure``, ``MISTRAL_GCP_SERVER_URL`` for ``MistralGCP``,
 whose Google credentials are Application Default Credentials from a file
@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from mistral_core.testing.server import SENTENCE, FakeServer, Received
+from mistral_testing.server import SENTENCE, FakeServer, Received
 from tests.compat.official_examples import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -115,7 +115,7 @@ def test_a_key_that_no_header_can_carry_is_refused_unquoted(
 def test_the_cli_never_prints_a_key(server: FaultServer) -> None:
     env = {**os.environ, "MISTRAL_API_KEY": f"{KEY}\nsecond line", "MISTRAL_SERVER_URL": server.url}
     result = subprocess.run(
-        [sys.executable, "-m", "mistral_core.cli", "chat", "Hi"],
+        [sys.executable, "-m", "mistral_cli", "chat", "Hi"],
         env=env,
         capture_output=True,
         text=True,

@@ -25,7 +25,7 @@ import attrs
 import httpx
 
 from mistral_core import File, UnknownVariant, serde
-from mistral_core.testing.samples import sample_json, sample_value
+from mistral_testing.samples import sample_json, sample_value
 from tools.codegen import spec as spec_module
 from tools.codegen.__main__ import SPEC_DIR, SPEC_FILES
 from tools.codegen.layout import GroupPlan, Layout, MethodPlan, plan

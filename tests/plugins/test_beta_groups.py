@@ -20,9 +20,9 @@ from mistral_core import (
     Page,
     UnknownVariant,
 )
-from mistral_core.testing.samples import sample_json
 from mistral_plugin_conversations import models as conversation_models
 from mistral_plugin_workflows import models as workflow_models
+from mistral_testing.samples import sample_json
 from tests.payloads import API_KEY
 
 ADMIN_KEY = "admin-key-7"

@@ -19,9 +19,9 @@ from mistral_core import (
     RateLimitError,
 )
 from mistral_core.providers import CallTarget, Provider
-from mistral_core.testing.samples import sample_value
 from mistral_plugin_azure import DEFAULT_API_VERSION, AzureProvider, MistralAzure
 from mistral_plugin_ocr.models import OCRResponse
+from mistral_testing.samples import sample_value
 from tests.payloads import chat_response, chunk, sse, user_says
 
 AZURE = "https://my-resource.services.ai.azure.com"

@@ -19,17 +19,17 @@ import pytest
 from mistral_core import DownloadResponse, EventStream, Mistral, Page, Unset, serde
 from mistral_core.plugins import RESOURCES_GROUP, installed
 from mistral_core.providers import CallTarget
-from mistral_core.testing.samples import sample_value
-from mistral_core.testing.server import (
+from mistral_plugin_azure import PATHS as AZURE_PLUGIN_PATHS
+from mistral_plugin_azure import MistralAzure
+from mistral_plugin_gcp import GCPProvider, MistralGCP
+from mistral_testing.samples import sample_value
+from mistral_testing.server import (
     AZURE_PATHS,
     SENTENCE,
     VERTEX_PATH,
     FakeServer,
     Received,
 )
-from mistral_plugin_azure import PATHS as AZURE_PLUGIN_PATHS
-from mistral_plugin_azure import MistralAzure
-from mistral_plugin_gcp import GCPProvider, MistralGCP
 from tests.payloads import user_says
 from tests.plugins import helpers
 from tools.codegen.layout import GroupPlan, MethodPlan
@@ -212,7 +212,7 @@ def test_wrong_method_is_a_json_405(server: FakeServer) -> None:
 
 
 def test_runs_as_a_script() -> None:
-    command = [sys.executable, "-m", "mistral_core.testing.server", "--port", "0", "--quiet"]
+    command = [sys.executable, "-m", "mistral_testing.server", "--port", "0", "--quiet"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
@@ -234,6 +234,18 @@ def test_runs_as_a_script() -> None:
                 process.wait(timeout=10)
             if process.stdout is not None:
                 process.stdout.close()
+
+
+def test_a_busy_port_is_one_line(server: FakeServer) -> None:
+    port = server.url.rsplit(":", 1)[1]
+    command = [sys.executable, "-m", "mistral_testing.server", "--port", port]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        f"python -m mistral_testing.server: cannot listen on 127.0.0.1:{port}:"
+        " Address already in use"
+    ]
 
 
 def test_samples_seed_keeps_the_default() -> None:

@@ -9,6 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tools.dev import distributions
+
 from .groups import GROUPS
 from .layout import TYPES_PACKAGE, Layout, plan
 from .render_catalog import CATALOG_MODULE, render_catalog
@@ -74,7 +76,15 @@ def generate() -> dict[Path, str]:
     files[TYPES_DIR / "src" / TYPES_PACKAGE / "py.typed"] = ""
     files[TYPING_MODULE] = render_typing(GROUPS, spec.sources)
     files[CATALOG_MODULE] = render_catalog(GROUPS, spec.sources)
+    files.update(_licenses({path.parent for path in files if path.name == "pyproject.toml"}))
     return _formatted(files)
+
+
+def _licenses(generated: set[Path]) -> dict[Path, str]:
+    """The repository's LICENSE, in every distribution: a wheel and an sdist carry it."""
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    hand_written = {directory.relative_to(ROOT) for directory in distributions()}
+    return {directory / "LICENSE": text for directory in sorted(generated | hand_written)}
 
 
 def _models_files(layout: Layout, sources: tuple[str, ...]) -> dict[Path, str]:

@@ -2,7 +2,7 @@
 
 Run it::
 
-    python -m mistral_core.testing.server --port 8765 [--host 127.0.0.1] [--seed 0]
+    python -m mistral_testing.server --port 8765 [--host 127.0.0.1] [--seed 0]
 
 or use it from Python and tests::
 
@@ -11,7 +11,7 @@ or use it from Python and tests::
 
 The routes are read at start from the installed resource plugins (``mistral.resources``
 entry points, each method's ``.operation``). A JSON answer is the full sample of the
-operation's response model (:mod:`mistral_core.testing.samples`, deterministic for a
+operation's response model (:mod:`mistral_testing.samples`, deterministic for a
 seed), with a few echoes of the request: the ``model`` asked for, the id in the path, the
 name and size of an uploaded file, and a short fixed sentence as a completion's content.
 A call that asks for events (``"stream": true``, or ``accept: text/event-stream``) gets
@@ -56,7 +56,7 @@ import attrs
 from mistral_core._call import Operation
 from mistral_core._guards import is_array, is_object
 from mistral_core.plugins import RESOURCES_GROUP, installed
-from mistral_core.testing.samples import (
+from mistral_testing.samples import (
     answers_nothing,
     paged,
     sample_json,
@@ -655,7 +655,7 @@ class FakeServer:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m mistral_core.testing.server",
+        prog="python -m mistral_testing.server",
         description="A local fake Mistral API answering every installed operation.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
@@ -673,7 +673,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         delay=options.delay,
         quiet=options.quiet,
     )
-    server.bind()
+    try:
+        server.bind()
+    except OSError as error:  # a busy port, an address not of this machine
+        where = f"{options.host}:{options.port}"
+        parser.exit(1, f"{parser.prog}: cannot listen on {where}: {error.strerror or error}\n")
     count = len(server.routes)
     print(f"Fake Mistral API on {server.url} ({count} operations, seed {options.seed})")
     print("Any 'Authorization: Bearer <key>' is accepted. Ctrl-C stops it.", flush=True)

@@ -23,13 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
-
-try:
-    import respx
-except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        'the mistral_mock fixture needs respx: pip install "mistral-core[testing]"'
-    ) from exc
+import respx
 
 from mistral_core import _transport
 from mistral_core._call import EVENT_STREAM, Operation

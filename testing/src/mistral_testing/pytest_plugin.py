@@ -1,9 +1,8 @@
-"""The pytest plugin of mistral-core: the ``mistral_mock`` fixture, a fake Mistral API.
+"""The pytest plugin of mistral-testing: the ``mistral_mock`` fixture, a fake Mistral API.
 
 Registered by the ``pytest11`` entry point ``mistral`` (``pytest -p no:mistral`` turns
-it off). Importing it costs nothing: respx and the fake API are imported only by a test
-that uses the fixture, which needs ``pip install "mistral-core[testing]"``.
-See ``docs/testing.md``.
+it off). Importing it costs a test run nothing: respx and the fake API are imported only
+by a test that uses the fixture. See ``docs/testing.md``.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ def mistral_mock(monkeypatch: pytest.MonkeyPatch) -> Iterator[MistralMock]:
     (``mistral_mock.requests[-1].json()``). Retries do not wait: their waits are
     recorded in ``mistral_mock.waits``.
     """
-    from ._mock import MistralMock  # raises a clear ImportError without respx
+    from ._mock import MistralMock
 
     mock = MistralMock()
     mock.no_wait(monkeypatch)

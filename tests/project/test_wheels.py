@@ -1,0 +1,126 @@
+"""The distributions as users get them: wheels and sdists, installed by name.
+
+Every distribution is built (``tools/dev.py wheels`` does the same) and checked by twine;
+then, in fresh virtual environments with no source tree on the path, exactly the
+commands of the docs install the client from that wheelhouse (third-party packages from
+the package index), and a call is made against the local fake server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mistral_core import __version__
+from mistral_testing.server import FakeServer
+from tools.dev import build_distributions, distributions
+
+HI = """import sys
+HI = [{"role": "user", "content": "Hi"}]
+"""
+CHAT = f"""{HI}
+from mistral_core import Mistral
+
+with Mistral(api_key="sk-any", server_url=sys.argv[1]) as client:
+    res = client.chat.complete(model="mistral-small-latest", messages=HI)
+    print(res.choices[0].message.content)
+"""
+GCP = f"""{HI}
+from mistral_plugin_gcp import MistralGCP
+
+url = sys.argv[1]
+with MistralGCP(project_id="p", access_token="ya29.any", server_url=url) as client:
+    res = client.chat.complete(model="mistral-small-2503", messages=HI)
+    print(res.choices[0].message.content)
+    res = client.fim.complete(model="codestral-2501", prompt="def add(a, b):")
+    print(res.choices[0].message.content)
+"""
+AZURE = f"""{HI}
+from mistral_plugin_azure import MistralAzure
+
+with MistralAzure(api_key="any", server_url=sys.argv[1]) as client:
+    res = client.chat.complete(model="azureai", messages=HI)
+    print(res.choices[0].message.content)
+    print(type(client.ocr).__name__)
+"""
+ANSWER = "This is a fake answer from the local Mistral server."
+INSTALLS = {
+    "chat": (["mistral-core", "mistral-plugin-chat"], CHAT, [ANSWER]),
+    "gcp": (["mistral-core", "mistral-plugin-gcp"], GCP, [ANSWER, ANSWER]),
+    "azure": (["mistral-core", "mistral-plugin-azure"], AZURE, [ANSWER, "Ocr"]),
+}
+"""What a user types after ``pip install``, the script it runs, and what that prints."""
+
+
+@pytest.fixture(scope="module")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("wheelhouse")
+    build_distributions(sys.executable, directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeServer]:
+    with FakeServer() as running:
+        yield running
+
+
+def test_every_distribution_builds_a_checked_wheel_and_sdist(wheelhouse: Path) -> None:
+    built = sorted(path.name for path in wheelhouse.iterdir())
+    assert len(built) == 2 * len(distributions())
+    twine = [sys.executable, "-m", "twine", "check", "--strict"]
+    done = subprocess.run([*twine, *map(str, wheelhouse.iterdir())], capture_output=True)
+    assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
+    for wheel in wheelhouse.glob("*.whl"):
+        with zipfile.ZipFile(wheel) as archive:
+            names = archive.namelist()
+            info = next(n.rsplit("/", 1)[0] for n in names if n.endswith(".dist-info/METADATA"))
+            metadata = archive.read(f"{info}/METADATA").decode()
+        assert f"Version: {__version__}\n" in metadata, wheel.name
+        assert "License-Expression: Apache-2.0\n" in metadata, wheel.name
+        assert "Classifier: Typing :: Typed\n" in metadata, wheel.name
+        assert "Description-Content-Type: text/markdown\n" in metadata, wheel.name
+        assert f"{info}/licenses/LICENSE" in names, wheel.name
+        assert any(name.endswith("/py.typed") for name in names), wheel.name
+
+
+@pytest.mark.parametrize("install", INSTALLS)
+def test_the_documented_install_works_from_the_wheelhouse(
+    install: str, wheelhouse: Path, server: FakeServer, tmp_path: Path
+) -> None:
+    requirements, script, printed = INSTALLS[install]
+    python = fresh_venv(tmp_path / "venv")
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    run([*pip, "--find-links", str(wheelhouse), *requirements], cwd=tmp_path)
+
+    done = run([python, "-I", "-c", script, server.url], cwd=tmp_path)
+    assert done.stdout.splitlines() == printed
+    installed = {
+        d["name"]
+        for d in json.loads(run([*pip[:3], "list", "--format", "json"], cwd=tmp_path).stdout)
+    }
+    ours = {name for name in installed if name.startswith("mistral-")}
+    assert "mistral-cli" not in ours
+    assert "mistral-testing" not in ours  # the core an app embeds carries neither
+
+
+def fresh_venv(directory: Path) -> str:
+    venv.create(directory, with_pip=True)
+    return str(directory / ("Scripts" if os.name == "nt" else "bin") / "python")
+
+
+def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run with no source tree on the path: not the repository's, not its venv's."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env = {k: v for k, v in env.items() if not k.startswith("MISTRAL_")}
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
