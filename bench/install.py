@@ -38,18 +38,17 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))  # run as a script: tools/ is the repository's
+from mistral_testing.server import FakeServer  # noqa: E402
+from tools.dev import build_distributions  # noqa: E402
+
 CACHE = HERE / ".cache" / "install"
 RESULTS = HERE / "results" / "install.json"
-FAKE_SERVER = "mistral_testing.server"
-"""The module of the repository's fake API (its ``FakeServer``), imported by this process
-(``mistral_core.testing.server`` before the testing kit became ``mistral-testing``)."""
 SLIM = ["mistral-core", "mistral-plugin-chat"]
 INSTALLS = {"core + chat": SLIM, "all": ["mistral-core[all]"]}
 APP = "app dir (--target)"
@@ -95,13 +94,6 @@ BASELINES = {"import client": "import httpx", "client call": "httpx call"}
 CALLS = ("httpx call", "client call")
 
 
-class Server(Protocol):
-    """What is needed of the fake API: where it listens."""
-
-    @property
-    def url(self) -> str: ...
-
-
 @dataclass(frozen=True)
 class Runtime:
     """An interpreter, what it runs and with which environment variables."""
@@ -121,13 +113,9 @@ class Sample:
 
 
 def build_wheels(directory: Path) -> None:
+    """The wheelhouse of every distribution, as ``tools/dev.py wheels`` builds it."""
     shutil.rmtree(directory, ignore_errors=True)
-    projects = [
-        ROOT / "core",
-        *sorted(p.parent for p in (ROOT / "plugins").rglob("pyproject.toml")),
-    ]
-    command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(directory)]
-    subprocess.run([*command, *map(str, projects)], check=True)
+    build_distributions(sys.executable, directory)
 
 
 def slug(name: str) -> str:
@@ -261,12 +249,6 @@ def measure(runtimes: dict[str, Runtime], url: str) -> dict[str, Sample]:
     }
 
 
-def fake_server() -> AbstractContextManager[Server]:
-    """The repository's fake API, served by a thread of this interpreter."""
-    server: AbstractContextManager[Server] = importlib.import_module(FAKE_SERVER).FakeServer()
-    return server
-
-
 def ratios(results: dict[str, Sample]) -> dict[str, dict[str, float]]:
     """Each client program's time and peak RSS over its bare httpx baseline's."""
     found: dict[str, dict[str, float]] = {}
@@ -331,7 +313,7 @@ def main() -> None:
     size[APP] = sizes(app_dir(pythons["core + chat"], wheels), "app")
     runtimes = {name: Runtime(python) for name, python in pythons.items()} | app_runtimes()
     load_before = os.getloadavg()
-    with fake_server() as server:
+    with FakeServer() as server:
         results = measure(runtimes, server.url)
     slim = by_distribution(sites["core + chat"])
     report(size, slim, results)

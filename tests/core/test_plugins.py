@@ -438,6 +438,25 @@ def test_nothing_is_imported_or_discovered_before_use() -> None:
     assert output.split() == ["-", "-", "chat", "-", "-", "None", "-"]
 
 
+def test_a_sync_program_never_imports_asyncio() -> None:
+    """About 13 ms of a serverless function's cold start, for nothing."""
+    output = run_python(
+        """
+        import sys
+        import httpx
+        import mistral_core
+
+        transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"data": []}))
+        with mistral_core.Mistral(api_key="x", client=httpx.Client(transport=transport)) as c:
+            c.request("GET", "/v1/models")
+        with mistral_core.Mistral(api_key="x") as client:
+            client.chat
+        print("asyncio" if "asyncio" in sys.modules else "-")
+        """
+    )
+    assert output == "-"
+
+
 def test_after_error_sees_errors_found_after_the_response(api: respx.MockRouter) -> None:
     api.post(CHAT_PATH).respond(200, content=b"<html>not json</html>")
     recorder = Recorder()

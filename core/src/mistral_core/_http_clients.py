@@ -119,6 +119,8 @@ class HTTPClients:
             sync, self._sync = self._sync, None if self._owns_sync else self._sync
         if self._owns_sync and isinstance(sync, httpx.Client):
             sync.close()
+        if not self._by_loop:  # a sync program does not pay for importing asyncio
+            return
         import asyncio
 
         current = asyncio._get_running_loop()
