@@ -3,7 +3,8 @@
 Every distribution is built (``tools/dev.py wheels`` does the same) and checked by twine;
 then, in fresh virtual environments with no source tree on the path, exactly the
 commands of the docs install the client from that wheelhouse (third-party packages from
-the package index), and a call is made against the local fake server.
+the package index), and a call is made against the local fake server; the ``mistral``
+command, the ``mistral_mock`` fixture and the fake server's command work from theirs.
 """
 
 from __future__ import annotations
@@ -112,15 +113,46 @@ def test_the_documented_install_works_from_the_wheelhouse(
     assert "mistral-testing" not in ours  # the core an app embeds carries neither
 
 
+MOCKED_TEST = """
+from mistral_core import Mistral
+
+
+def test_the_fixture_answers(mistral_mock):
+    mistral_mock.chat.reply("Paris")
+    with Mistral(api_key="k") as client:
+        res = client.chat.complete(model="m", messages=[{"role": "user", "content": "Capital?"}])
+    assert res.choices[0].message.content == "Paris"
+"""
+
+
+def test_the_cli_and_the_testing_kit_work_from_their_wheels(
+    wheelhouse: Path, server: FakeServer, tmp_path: Path
+) -> None:
+    python = fresh_venv(tmp_path / "venv")
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    run(
+        [*pip, "--find-links", str(wheelhouse), "mistral-cli", "mistral-testing", "pytest"],
+        tmp_path,
+    )
+    mistral = str(Path(python).with_name("mistral"))
+    chat = [mistral, "chat", "Hi"]
+    done = run(chat, tmp_path, MISTRAL_API_KEY="sk-any", MISTRAL_SERVER_URL=server.url)
+    assert done.stdout == ANSWER + "\n"
+    (tmp_path / "test_app.py").write_text(MOCKED_TEST, encoding="utf-8")
+    run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_app.py"], tmp_path)
+    help_text = run([python, "-m", "mistral_testing.server", "--help"], tmp_path).stdout
+    assert help_text.startswith("usage: python -m mistral_testing.server")
+
+
 def fresh_venv(directory: Path) -> str:
     venv.create(directory, with_pip=True)
     return str(directory / ("Scripts" if os.name == "nt" else "bin") / "python")
 
 
-def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(command: list[str], cwd: Path, **environ: str) -> subprocess.CompletedProcess[str]:
     """Run with no source tree on the path: not the repository's, not its venv's."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env = {k: v for k, v in env.items() if not k.startswith("MISTRAL_")}
+    env = {k: v for k, v in env.items() if not k.startswith("MISTRAL_")} | environ
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     return done
