@@ -182,14 +182,22 @@ def without_none(value: Any) -> Any:
     return value
 
 
-def describe_problems(exc: BaseException, root: str = "(root)") -> list[str]:
-    """One ``path: problem`` line per problem in a structuring error."""
+def describe_problems(
+    exc: BaseException, root: str = "(root)", *, path: str = "", extra_body_hint: bool = True
+) -> list[str]:
+    """One ``path: problem`` line per problem in a structuring error.
+
+    ``root`` names a problem of the value itself; ``path``, if given, starts the path of
+    every problem (``place`` for ``place.city``). An unknown field of a request's body
+    comes with a hint at ``extra_body=``, unless ``extra_body_hint`` is false (the value
+    read is not a request: a user's own class).
+    """
     if not isinstance(exc, cattrs.BaseValidationError):
-        return [f"{root}: {exc}"]
+        return [f"{path or root}: {exc}"]
     problems: list[str] = []
-    for message in cattrs.transform_error(exc, path="", format_exception=_format_problem):
+    for message in cattrs.transform_error(exc, path=path, format_exception=_format_problem):
         problem, _, path = message.rpartition(" @ ")
-        if not path and problem.startswith("unknown field"):
+        if extra_body_hint and not path and problem.startswith("unknown field"):
             problem += " (extra_body= sends fields this client does not know)"
         problems.append(f"{path.lstrip('.') or root}: {problem}")
     return problems
