@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
 
     __all__ += models.__all__
 
-_CLASSES = {
+_MODULES = {
     "Users": "_users",
     "AdminUsers": "_admin_users",
     "AdminWorkspaces": "_admin_workspaces",
@@ -58,12 +58,12 @@ _CLASSES = {
     "VibeWorkAnalytics": "_vibe_work_analytics",
     "VibeCodeAnalytics": "_vibe_code_analytics",
 }
-"""Group class -> its module; anything else is a model."""
+"""Group class or helper -> its module; anything else is a model."""
 
 if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
     def __getattr__(name: str) -> Any:
-        module = importlib.import_module(f"{__name__}.{_CLASSES.get(name, 'models')}")
+        module = importlib.import_module(f"{__name__}.{_MODULES.get(name, 'models')}")
         try:
             return getattr(module, name)
         except AttributeError:

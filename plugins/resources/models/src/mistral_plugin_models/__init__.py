@@ -22,13 +22,13 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
 
     __all__ += models.__all__
 
-_CLASSES = {"Models": "_models"}
-"""Group class -> its module; anything else is a model."""
+_MODULES = {"Models": "_models"}
+"""Group class or helper -> its module; anything else is a model."""
 
 if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
     def __getattr__(name: str) -> Any:
-        module = importlib.import_module(f"{__name__}.{_CLASSES.get(name, 'models')}")
+        module = importlib.import_module(f"{__name__}.{_MODULES.get(name, 'models')}")
         try:
             return getattr(module, name)
         except AttributeError:

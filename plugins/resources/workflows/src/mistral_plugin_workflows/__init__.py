@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
 
     __all__ += models.__all__
 
-_CLASSES = {
+_MODULES = {
     "Workflows": "_workflows",
     "Executions": "_executions",
     "Metrics": "_metrics",
@@ -51,12 +51,12 @@ _CLASSES = {
     "Deployments": "_deployments",
     "Workers": "_workers",
 }
-"""Group class -> its module; anything else is a model."""
+"""Group class or helper -> its module; anything else is a model."""
 
 if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
     def __getattr__(name: str) -> Any:
-        module = importlib.import_module(f"{__name__}.{_CLASSES.get(name, 'models')}")
+        module = importlib.import_module(f"{__name__}.{_MODULES.get(name, 'models')}")
         try:
             return getattr(module, name)
         except AttributeError:
