@@ -196,10 +196,10 @@ def describe_problems(
         return [f"{path or root}: {exc}"]
     problems: list[str] = []
     for message in cattrs.transform_error(exc, path=path, format_exception=_format_problem):
-        problem, _, path = message.rpartition(" @ ")
-        if extra_body_hint and not path and problem.startswith("unknown field"):
+        problem, _, where = message.rpartition(" @ ")
+        if extra_body_hint and not where and problem.startswith("unknown field"):
             problem += " (extra_body= sends fields this client does not know)"
-        problems.append(f"{path.lstrip('.') or root}: {problem}")
+        problems.append(f"{where.lstrip('.') or root}: {problem}")
     return problems
 
 
