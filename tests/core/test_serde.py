@@ -142,3 +142,51 @@ class Entries(Model):
 @attrs.define(kw_only=True)
 class StrictEntries(Model):
     entry: StrictEntry
+
+
+class Shade(str):
+    """A ``str`` subclass: a value no JSON parser gives, which the hooks read all the same."""
+
+
+@attrs.define(kw_only=True)
+class Palette(Model):
+    name: Plan | str
+    tags: list[str] | Unset = UNSET
+    owners: list[Condition] | None = None
+    parts: str | list[Condition] | Unset | None = UNSET
+    best: Condition | Unset = UNSET
+    tree: Group | None = None
+
+
+def test_responses_read_lists_enums_and_none_inline_as_their_hooks_would() -> None:
+    read = serde.read(
+        {
+            "name": Shade("free"),
+            "tags": ("a", "b"),
+            "owners": [{"field": "x"}],
+            "parts": "text",
+            "best": {"field": "y"},
+            "tree": {"AND": [{"AND": []}]},
+        },
+        Palette,
+    )
+    assert read == Palette(
+        name=Plan.FREE,
+        tags=["a", "b"],
+        owners=[Condition(field="x")],
+        parts="text",
+        best=Condition(field="y"),
+        tree=Group(AND=[Group(AND=[])]),
+    )
+    assert serde.read({"name": "new", "owners": None, "parts": None}, Palette) == Palette(
+        name="new", parts=None
+    )
+    tags = ["a"]
+    assert serde.read({"name": "free", "tags": tags}, Palette).tags is not tags  # a copy
+    for bad, problem in [
+        ({"name": 7}, r"name: expected Plan \| str, got int 7"),
+        ({"name": "free", "tags": "a"}, "tags: expected a list, got str 'a'"),
+        ({"name": "free", "tree": []}, "tree: expected an object"),
+    ]:
+        with pytest.raises(ValueError, match=problem):
+            serde.read(bad, Palette)

@@ -36,6 +36,7 @@ __all__ = [
     "aiter_decoded",
     "aread_body",
     "decoder_for",
+    "header",
     "iter_decoded",
     "read_body",
 ]
@@ -119,12 +120,19 @@ class ContentDecoder:
         return iter(pieces)
 
 
+def header(headers: httpx.Headers, name: str) -> str | None:
+    """``headers.get(name)``, without the ``KeyError`` that httpx raises and catches for
+    a header that is absent, as most that a call asks for are (this is asked on every call)."""
+    values = headers.get_list(name)
+    return ", ".join(values) if values else None
+
+
 def decoder_for(headers: httpx.Headers) -> ContentDecoder | None:
     """The decoder of a response's ``Content-Encoding``; ``None`` when it is not encoded."""
-    header = headers.get("content-encoding")
-    if header is None:
+    header_value = header(headers, "content-encoding")
+    if header_value is None:
         return None
-    encodings = [name.strip().lower() for name in header.split(",")]
+    encodings = [name.strip().lower() for name in header_value.split(",")]
     encodings = [name for name in encodings if name and name != "identity"]
     if not encodings:
         return None

@@ -31,12 +31,13 @@ from ._body import (
     Rechunker,
     aiter_decoded,
     aread_body,
+    header,
     iter_decoded,
     read_body,
 )
 from ._config import check_headers, check_retry_config, check_timeout_ms, server_url
 from ._guards import is_list_or_tuple, is_mapping, is_object
-from ._transport import Attempts, merge_headers
+from ._transport import Attempts, merge_headers, set_headers
 from ._version import __version__
 from .errors import (
     APIError,
@@ -231,17 +232,24 @@ class PreparedCall(Generic[R, E]):
         return self._attempts
 
     def _request(self, build_request: Any) -> httpx.Request:
-        """One attempt's request; httpx streams a form, its files rewound to their start."""
+        """One attempt's request; httpx streams a form, its files rewound to their start.
+
+        The headers of a call without a form are written onto the request httpx built
+        (:func:`set_headers`); a form's go through httpx, which chooses between
+        ``Content-Length`` and chunked sending by the headers it is given.
+        """
         form = self.form.request_parts() if self.form is not None else {}
         request: httpx.Request = build_request(
             self.operation.method,
             self.url,
             content=self.content,
             params=self.params,
-            headers=self.headers,
+            headers=self.headers if self.form is not None else None,
             timeout=self._timeout(),
             **form,
         )
+        if self.form is None:
+            set_headers(request, self.headers)
         return request
 
     def _timeout(self) -> Any:
@@ -274,7 +282,7 @@ class PreparedCall(Generic[R, E]):
 
     def result(self, response: httpx.Response) -> R:
         """The parsed model of a successful JSON response (``None`` for an empty 202/204)."""
-        from . import serde
+        from .serde import read  # (``from . import serde`` runs importlib's Python code)
 
         info = self._info(response)
         if not response.content and response.status_code in (202, 204):
@@ -297,7 +305,7 @@ class PreparedCall(Generic[R, E]):
         if returns is None:
             return payload  # type: ignore[no-any-return]
         try:
-            result: Any = serde.read(payload, returns)
+            result: Any = read(payload, returns)
         except ValueError as exc:
             expected = getattr(returns, "__name__", None) or str(returns)
             message = f"{self.operation.id}: the response does not match {expected}: {exc}"
@@ -362,7 +370,7 @@ class PreparedCall(Generic[R, E]):
         )
 
     def _info(self, response: httpx.Response) -> HTTPInfo:
-        deprecation = response.headers.get(DEPRECATION_HEADER)
+        deprecation = header(response.headers, DEPRECATION_HEADER)
         if deprecation is not None:
             _warn_deprecated_model(self._requested_model(), deprecation)
         return HTTPInfo(response.status_code, response.headers, self.retries, response)
@@ -549,13 +557,13 @@ def _request_json(
 ) -> Any:
     if body is None:
         return dict(extra_body) if extra_body else None
-    from . import serde
+    from .serde import to_request_json  # (not ``from . import serde``: see ``result``)
 
     model = operation.model(operation.body)
-    if not is_mapping(body):  # a body that is a list, or a model of a union
-        return serde.to_request_json(body, model) if model is not None else body
+    if body.__class__ is not dict and not is_mapping(body):  # a list, or a model of a union
+        return to_request_json(body, model) if model is not None else body
     fields = {name: value for name, value in body.items() if value is not UNSET}
-    json = serde.to_request_json(fields, model) if model is not None else fields
+    json = to_request_json(fields, model) if model is not None else fields
     return {**json, **extra_body} if extra_body else json
 
 

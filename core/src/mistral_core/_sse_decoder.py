@@ -10,6 +10,7 @@ chunks rather than characters because it sits on the token-streaming hot path.
 from __future__ import annotations
 
 import codecs
+import functools
 from typing import NamedTuple
 
 __all__ = ["EventTooLarge", "SSEDecoder", "ServerSentEvent"]
@@ -28,6 +29,11 @@ class ServerSentEvent(NamedTuple):
     data: str = ""
     id: str | None = None
     retry: int | None = None
+
+
+_new_event = functools.partial(tuple.__new__, ServerSentEvent)  # pyright: ignore[reportUnknownMemberType]
+"""``ServerSentEvent`` from a tuple of its four fields, with no Python call (a named
+tuple's own ``__new__`` is a Python function): one is made per streamed token."""
 
 
 class EventTooLarge(ValueError):
@@ -159,11 +165,13 @@ class SSEDecoder:
             if block.startswith("data:") and "\n" not in block:
                 # Fast path: one data line. The event type is always reset at a block start.
                 append(
-                    ServerSentEvent(
-                        "message",
-                        block[6:] if block.startswith(" ", 5) else block[5:],
-                        self._last_id,
-                        self._retry,
+                    _new_event(
+                        (
+                            "message",
+                            block[6:] if block.startswith(" ", 5) else block[5:],
+                            self._last_id,
+                            self._retry,
+                        )
                     )
                 )
                 self._retry = None

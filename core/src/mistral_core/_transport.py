@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .hooks import RequestContext
     from .retry import RetryConfig
 
-__all__ = ["Attempts", "run_async", "run_sync"]
+__all__ = ["Attempts", "merge_headers", "run_async", "run_sync", "set_headers"]
 
 sleep = time.sleep
 """How the runners wait between attempts (module attributes, so tests can skip the wait)."""
@@ -255,3 +255,15 @@ def merge_headers(
             names[key] = name
             merged[name] = value
     return merged
+
+
+def set_headers(request: httpx.Request, headers: Mapping[str, str]) -> None:
+    """Give ``request`` these headers, each replacing the client's of that name.
+
+    It sends what ``build_request(headers=...)`` would, at a fraction of the cost: httpx's
+    merge takes each header the client has too out of its list and appends it again.
+    Only the order of the headers differs (the client's keep their places).
+    """
+    request_headers = request.headers
+    for name, value in headers.items():
+        request_headers[name] = value

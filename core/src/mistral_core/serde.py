@@ -90,7 +90,15 @@ def _is_literal(t: Any) -> bool:
 
 def read(payload: Any, cls: type[T]) -> T:
     """A response model from its JSON; a mismatch raises ``ValueError`` naming each problem."""
-    return reader(cls)(payload)
+    read_one = _readers.get(cls)
+    if read_one is None:
+        read_one = _readers[cls] = reader(cls)
+    model: T = read_one(payload)
+    return model
+
+
+_readers: dict[Any, Callable[[Any], Any]] = {}
+"""The :func:`reader` of each class :func:`read` was asked for (once per response)."""
 
 
 def reader(cls: type[T]) -> Callable[[Any], T]:
@@ -243,26 +251,35 @@ def _checked(kind: type, check: Callable[[Any], bool]) -> StructureHook:
 
 def _list_factory(conv: cattrs.Converter) -> Callable[[Any], StructureHook]:
     def factory(list_type: Any) -> StructureHook:
-        structure_items: StructureHook
         if conv.detailed_validation:
             structure_items = list_structure_factory(list_type, conv)  # keeps item paths
-        else:
-            item_type = typing.get_args(list_type)[0] if typing.get_args(list_type) else Any
-            item_hook = conv.get_structure_hook(item_type)
 
-            def structure_fast(value: Any, _: Any) -> Any:
-                return [item_hook(item, item_type) for item in value]
+            def structure_detailed(value: Any, t: Any) -> Any:
+                if not isinstance(value, (list, tuple)):
+                    raise _not_a_list(value)
+                return structure_items(value, t)
 
-            structure_items = structure_fast
+            return structure_detailed
+        item_type = _item_type(list_type)
+        item_hook = conv.get_structure_hook(item_type)
 
-        def structure(value: Any, t: Any) -> Any:
+        def structure(value: Any, _: Any) -> Any:  # one call per list: on the hot path
             if not isinstance(value, (list, tuple)):
-                raise TypeError(f"expected a list, got {type(value).__name__} {value!r:.60}")
-            return structure_items(value, t)
+                raise _not_a_list(value)
+            return [item_hook(item, item_type) for item in value]  # pyright: ignore[reportUnknownVariableType]
 
         return structure
 
     return factory
+
+
+def _item_type(list_type: Any) -> Any:
+    args = typing.get_args(list_type)
+    return args[0] if args else Any
+
+
+def _not_a_list(value: Any) -> TypeError:
+    return TypeError(f"expected a list, got {type(value).__name__} {value!r:.60}")
 
 
 # --- open enums ------------------------------------------------------------------------
@@ -341,7 +358,7 @@ def _model_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
                 value = {
                     key: item for key, name in names if (item := getattr(value, name)) is not UNSET
                 }  # one level: the models in it are checked (their extras kept) in their turn
-            elif not is_mapping(value):  # (requests only: responses take the fast path)
+            elif value.__class__ is not dict and not is_mapping(value):  # (dict first: quicker)
                 raise TypeError(
                     f"expected an object ({cls.__name__}), got {type(value).__name__} {value!r:.60}"
                 )
@@ -363,11 +380,12 @@ def _fast_structure_fn(
     """Reads ``cls`` from a JSON object in one call, for every request and response.
 
     cattrs' own function gathers optional fields in a dict first; here each field is one
-    keyword argument, and a field that JSON gives as it is (``str``, ``int``...) is read
-    with no call at all. A missing required key raises ``KeyError``, an unknown one (when
-    forbidden) ``ValueError``; :func:`_explained` says which, with a detailed pass.
-    Otherwise the keys left over are the model's ``_extra`` (``None`` when there are
-    none, which one set comparison tells), so that nothing the server sent is lost.
+    keyword argument (or one slot set), and a field that JSON gives as it is (``str``,
+    ``int``...) is read with no call at all; in responses, nor are lists, open enums and
+    ``None`` (see :func:`_inline_read`). A missing required key raises ``KeyError``, an
+    unknown one (when forbidden) ``ValueError``; :func:`_explained` says which, with a
+    detailed pass. Otherwise the keys left over are the model's ``_extra`` (``None`` when
+    there are none, which one set comparison tells), so that nothing the server sent is lost.
     """
     attrs.resolve_types(cls)
     keys = [field.metadata.get(JSON_NAME, field.name) for field in attrs.fields(cls)]
@@ -376,26 +394,36 @@ def _fast_structure_fn(
     fills_slots = _can_fill_slots(cls)
     namespace["__new"] = object.__new__
     namespace["__set"] = object.__setattr__
-    arguments: list[str] = []
+    statements: list[str] = []  # setting the slots of a new instance, or else
+    arguments: list[str] = []  # the keyword arguments of the class
     for index, field in enumerate(attrs.fields(cls)):
         key = repr(keys[index])
         try:
             hook = conv.get_structure_hook(field.type)
         except RecursionError:  # a model that contains itself: look the hook up late
             hook = conv.structure
-        value = f"o[{key}]"
+        value, inline = f"o[{key}]", None
         if hook is not _passthrough:
             namespace[f"__hook{index}"], namespace[f"__type{index}"] = hook, field.type
             value = f"__hook{index}({value}, __type{index})"
+            if fills_slots and not forbid_extra_keys:
+                inline = _inline_read(conv, field.type, index, namespace)
+        default = None
         if field.default is not attrs.NOTHING:
             namespace[f"__default{index}"] = field.default
-            value = f"{value} if {key} in o else __default{index}"
-        arguments.append(
-            f"    i.{field.name} = {value}" if fills_slots else f"{field.alias}={value}"
-        )
+            default = f"__default{index}"
+        if inline is not None:
+            statements += _slot_from_v(field.name, key, inline, default)
+            continue
+        if default is not None:
+            value = f"{value} if {key} in o else {default}"
+        if fills_slots:
+            statements.append(f"    i.{field.name} = {value}")
+        else:
+            arguments.append(f"{field.alias}={value}")
     source = "def structure(o, _):\n" + _OBJECT_CHECK + (check if forbid_extra_keys else "")
     if fills_slots:
-        source += "    i = __new(__cls)\n" + "\n".join(arguments) + "\n"
+        source += "    i = __new(__cls)\n" + "\n".join(statements) + "\n"
     else:
         source += f"    i = __cls({', '.join(arguments)})\n"
     if issubclass(cls, Model):
@@ -405,6 +433,96 @@ def _fast_structure_fn(
     source += "    return i\n"
     exec(compile(source, f"<mistral_core structure {cls.__qualname__}>", "exec"), namespace)
     return namespace["structure"]  # type: ignore[no-any-return]
+
+
+def _slot_from_v(name: str, key: str, read: str, default: str | None) -> list[str]:
+    """The statements that set the slot ``name`` to ``read``, an expression of ``v``,
+    the value of the JSON key ``key`` (or to ``default`` when the key is absent)."""
+    if default is None:
+        return [f"    v = o[{key}]", f"    i.{name} = {read}"]
+    return [
+        f"    if {key} in o:",
+        f"        v = o[{key}]",
+        f"        i.{name} = {read}",
+        "    else:",
+        f"        i.{name} = {default}",
+    ]
+
+
+def _inline_read(
+    conv: cattrs.Converter, t: Any, index: int, namespace: dict[str, Any]
+) -> str | None:
+    """An expression that reads a response's field of type ``t`` from ``v`` with no call
+    in the common cases (a list, an open enum, ``None``, a model in an optional field, a
+    string in ``str | list[Chunk]``), or ``None`` when the field's hook is as fast.
+
+    Readers of responses only. Whatever the expression does not take itself (a tuple
+    for a list, a ``str`` subclass for an enum) goes to the field's own hook,
+    ``__hook{index}``, so that the result is always the hook's.
+    """
+    members = _members(t)
+    hook = f"__hook{index}(v, __type{index})"
+    read = hook
+    if len(members) == 1:
+        read = _inline_member(conv, members[0], t, index, namespace) or read
+    elif as_is := _union_plan(_union_candidates(conv, members))[2]:
+        namespace[f"__as_is{index}"] = as_is
+        read = f"v if v.__class__ in __as_is{index} else {hook}"
+    if _is_union(t) and type(None) in typing.get_args(t):
+        read = f"None if v is None else {read}"
+    return None if read == hook else read
+
+
+def _members(t: Any) -> list[Any]:
+    """The types a response's field of type ``t`` may hold (``UNSET`` and ``None`` aside);
+    an open enum alone for ``MyEnum | str``, since it takes any string."""
+    args = typing.get_args(t) if _is_union(t) else (t,)
+    members = [m for m in args if m is not Unset and m is not type(None)]
+    if len(members) == 2 and members[1] is str and _is_open_enum(members[0]):
+        return members[:1]
+    return members
+
+
+def _inline_member(
+    conv: cattrs.Converter, member: Any, t: Any, index: int, namespace: dict[str, Any]
+) -> str | None:
+    """The expression of :func:`_inline_read` for the one type a field of type ``t`` holds
+    (``None`` for a model that is the field's type: its hook is the field's)."""
+    if _is_open_enum(member):
+        namespace[f"__enum{index}"] = member._value2member_map_
+        return f"__enum{index}.get(v, v) if v.__class__ is str else __hook{index}(v, __type{index})"
+    if typing.get_origin(member) is list:
+        item_type = _item_type(member)
+        namespace[f"__itemtype{index}"] = item_type
+        item = _hook_in(conv, item_type, namespace, f"__item{index}")
+        items = (
+            "[*v]" if item is _passthrough else f"[__item{index}(x, __itemtype{index}) for x in v]"
+        )
+        return f"{items} if v.__class__ is list else __hook{index}(v, __type{index})"
+    if member is t:
+        return None
+    namespace[f"__membertype{index}"] = member
+    _hook_in(conv, member, namespace, f"__member{index}")
+    return f"__member{index}(v, __membertype{index})"
+
+
+def _hook_in(conv: cattrs.Converter, t: Any, namespace: dict[str, Any], name: str) -> StructureHook:
+    """Put the hook of ``t`` in a generated reader's ``namespace`` under ``name``.
+
+    The hook of a model or a container is looked up on its first call, by a stand-in
+    that then takes its place: a model may contain itself, and a union member that never
+    comes costs nothing. Others (primitives, unions, enums) are cheap to make now.
+    """
+    if not (attrs.has(t) or typing.get_origin(t) in (list, dict)):
+        hook = namespace[name] = conv.get_structure_hook(t)
+        return hook
+
+    def look_up(value: Any, type_: Any) -> Any:
+        hook = namespace[name] = conv.get_structure_hook(t)
+        return hook(value, type_)
+
+    namespace[name] = look_up
+    return look_up
 
 
 _LEFT_OVER = "None if __keys.issuperset(o) else {k: v for k, v in o.items() if k not in __keys}"
@@ -513,8 +631,8 @@ def _tagged_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], 
             variant = by_tag.get(tag_value) if isinstance(tag_value, str) else None
             if variant is None and tagged.optional and tag not in value:
                 variant = max(known, key=lambda v: len(keys_of(v).intersection(value)))
-            if variant is not None:
-                return hook_of(variant)(value, variant)
+            if variant is not None:  # (its hook looked up here: once per object of a list)
+                return (hooks.get(variant) or hook_of(variant))(value, variant)
             if strict and tag not in value:
                 raise ValueError(f"missing {tag!r}, one of {sorted(by_tag)}")
             return UnknownVariant(dict(value))
@@ -570,17 +688,13 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
     def factory(union: Any) -> StructureHook:
         members = [m for m in typing.get_args(union) if m is not Unset and m is not type(None)]
         nullable = type(None) in typing.get_args(union)
-        candidates = _tagged_last(
-            _enums_merged([(_accepts(m), _when_needed(conv, m), m) for m in members])
-        )
+        candidates = _union_candidates(conv, members)
         if not strict and len(members) == 1:  # X | Unset, X | None: X's own hook suffices
             return _or_none(candidates[0][1], members[0]) if nullable else candidates[0][1]
         if not strict and all(hook is _passthrough for _, hook, _ in candidates):
             return _passthrough  # lenient primitives (str | int, ...) are taken as they are
         names = " | ".join([*(_type_name(m) for m in members), *(["None"] if nullable else [])])
-        candidates = _best_fit_first(candidates)
-        only_member = _only_member_by_json_type(candidates)
-        as_is = frozenset(kind for kind, (hook, _) in only_member.items() if hook is _passthrough)
+        candidates, only_member, as_is = _union_plan(candidates)
 
         def structure(value: Any, _: Any) -> Any:
             if value is None and nullable:
@@ -607,6 +721,22 @@ def _union_factory(conv: cattrs.Converter, *, strict: bool) -> Callable[[Any], S
 
 
 Candidate = tuple[Callable[[Any], bool], StructureHook, Any]
+OnlyMember = dict[type, tuple[StructureHook, Any]]
+
+
+def _union_candidates(conv: cattrs.Converter, members: list[Any]) -> list[Candidate]:
+    """The members of a union (``UNSET`` and ``None`` aside), as they are tried."""
+    return _tagged_last(_enums_merged([(_accepts(m), _when_needed(conv, m), m) for m in members]))
+
+
+def _union_plan(candidates: list[Candidate]) -> tuple[list[Candidate], OnlyMember, frozenset[type]]:
+    """How a union of several members reads a value: the members in the order they are
+    tried, the one member that takes each kind of JSON value (where just one does), and
+    the kinds of JSON value it takes as they are (``str`` in ``str | list[Chunk]``)."""
+    candidates = _best_fit_first(candidates)
+    only_member = _only_member_by_json_type(candidates)
+    as_is = frozenset(kind for kind, (hook, _) in only_member.items() if hook is _passthrough)
+    return candidates, only_member, as_is
 
 
 def _best_fit_first(candidates: list[Candidate]) -> list[Candidate]:
@@ -758,7 +888,7 @@ _JSON_SAMPLES: dict[type, Any] = {str: "", int: 0, float: 0.5, bool: False, list
 
 def _only_member_by_json_type(
     candidates: list[tuple[Callable[[Any], bool], StructureHook, Any]],
-) -> dict[type, tuple[StructureHook, Any]]:
+) -> OnlyMember:
     """For each JSON value type, the hook of the one member that takes it (if just one)."""
     if any(typing.get_origin(member) is typing.Literal for _, _, member in candidates):
         return {}  # a Literal takes some values of a type, not all: no shortcut

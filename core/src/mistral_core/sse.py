@@ -23,7 +23,6 @@ import httpx
 
 from . import _json
 from ._body import aiter_decoded, iter_decoded
-from ._guards import is_object
 from ._reclaim import release_stranded
 from ._sse_decoder import EventTooLarge, ServerSentEvent, SSEDecoder
 from .errors import (
@@ -150,7 +149,8 @@ class _StreamBase(Generic[T]):
                     f"stream event is not JSON ({_json.problem(exc)}): {data[:200]!r}",
                     self.http,
                 ) from None
-            if is_object(payload) and payload.get("object") == "error":
+            # an error sent as an event (``__class__``: ``is_object`` would cost a call)
+            if payload.__class__ is dict and payload.get("object") == "error":
                 raise StreamError(server_message(payload, "error event"), self.response, payload)
             try:
                 item = parse(payload, event)
