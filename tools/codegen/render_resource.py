@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import textwrap
 
+from .extras import MIXINS, Mixin
 from .groups import Group
 from .layout import GroupPlan, MethodPlan, Param
 from .render_models import WIDTH, _docstring, header
 from .render_typing import import_line
-from .schemas import Definitions, ModelDef, UnionDef, split_union
+from .schemas import Definitions, ModelDef, UnionDef, pascal, split_union
 
 _KINDS = {
     "call": ("_call", "{returns}"),
@@ -44,18 +45,25 @@ def render_resource(
     methods = [
         _method(m, definitions, is_async) for m in group_plan.methods for is_async in (False, True)
     ]
+    mixin = MIXINS.get(group.class_name)
+    bases = f"{mixin.name}, Resource" if mixin else "Resource"
     class_text = "\n".join(
         [
-            f"class {group.class_name}(Resource):",
+            f"class {group.class_name}({bases}):",
             _docstring(group.summary, 4),
             "",
             *_groups_below(below),
             *methods,
         ]
     ).rstrip()
-    text = "\n\n\n".join([*operations, class_text])
+    arguments = _arguments_types(group_plan, mixin, definitions) if mixin else []
+    text = "\n\n\n".join([*operations, *arguments, class_text])
     module_doc = f"``client.{' / client.'.join(group.paths)}``: {group.summary}"
     imports = _imports(group_plan, text, [import_line(g, group.package) for g in below.values()])
+    if mixin:  # a module of the plugin's own package is imported relatively
+        module = mixin.module.removeprefix(group.package)
+        at = imports.index("from mistral_core.resource import Resource, operation") + 1
+        imports[at:at] = ["", f"from {module} import {mixin.name}"]
     lines = [header(sources), _docstring(module_doc, 0), "", *imports]
     lines += ["", f'__all__ = ["{group.class_name}"]', "", "", text, ""]
     return "\n".join(lines)
@@ -168,13 +176,53 @@ def _method(plan: MethodPlan, definitions: Definitions, is_async: bool) -> str:
 
 
 def _param(param: Param, definitions: Definitions) -> str:
+    kind = _param_type(param, definitions)
+    return f"{param.name}: {kind}" if param.required else f"{param.name}: {kind} = UNSET"
+
+
+def _param_type(param: Param, definitions: Definitions) -> str:
     kind = _widen(param.type, definitions)
     if param.required:
-        return f"{param.name}: {kind}"
+        return kind
     members = [m for m in split_union(kind) if m != "None"] + ["Unset"]
     if "None" in split_union(kind):
         members.append("None")  # last, as linters want it
-    return f"{param.name}: {' | '.join(members)} = UNSET"
+    return " | ".join(members)
+
+
+def _arguments_types(group_plan: GroupPlan, mixin: Mixin, definitions: Definitions) -> list[str]:
+    """The ``TypedDict`` of each method's keyword arguments that a mixin's methods pass on
+    (all but those the mixin takes itself), for type checkers only."""
+    plans = {plan.method.name: plan for plan in group_plan.methods}
+    return [
+        _arguments_type(plans[name], taken, mixin, definitions)
+        for name, taken in mixin.arguments.items()
+    ]
+
+
+def _arguments_type(
+    plan: MethodPlan, taken: tuple[str, ...], mixin: Mixin, definitions: Definitions
+) -> str:
+    method = plan.method.name
+    params = [p for p in sorted(plan.params, key=lambda p: not p.required) if p.name not in taken]
+    fields: list[str] = []
+    for param in params:
+        kind = _param_type(param, definitions)
+        fields.append(f"        {param.name}: {f'Required[{kind}]' if param.required else kind}")
+    doc = (
+        f"The keyword arguments of ``{method}`` but {', '.join(f'``{n}``' for n in taken)}, "
+        f"which :class:`~{mixin.module}.{mixin.name}` passes on."
+    )
+    return "\n".join(
+        [
+            "if TYPE_CHECKING:",
+            "",
+            f"    class {pascal(method)}Arguments(CallOptions, total=False):",
+            _docstring(doc, 8),
+            "",
+            *fields,
+        ]
+    )
 
 
 def _widen(expr: str, definitions: Definitions) -> str:
@@ -306,7 +354,8 @@ def _imports(group_plan: GroupPlan, text: str, group_imports: list[str]) -> list
     if re.search(r"\bPath\b", text):
         lines.append("    from pathlib import Path")
         lines.append("")
-    lines.append("    from typing_extensions import Unpack")
+    extensions = [n for n in ("Required", "Unpack") if re.search(rf"\b{n}\b", text)]
+    lines.append(f"    from typing_extensions import {', '.join(extensions)}")
     lines.append("")
     lines.append(f"    from mistral_core import {', '.join(core_typing)}")
     if group_imports:

@@ -13,12 +13,30 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._chat import Chat
+    from ._parsed import (
+        EmptyReplyError,
+        ParsedAssistantMessage,
+        ParsedChatCompletionChoice,
+        ParsedChatCompletionResponse,
+        ParseError,
+        ReplyNotJSONError,
+        ReplyTruncatedError,
+        ReplyValidationError,
+    )
     from ._schema import response_format, response_format_from_pydantic_model
     from ._tools import FunctionTool, ToolArgumentsError, function_tool
 
 __all__ = [
     "Chat",
+    "EmptyReplyError",
     "FunctionTool",
+    "ParseError",
+    "ParsedAssistantMessage",
+    "ParsedChatCompletionChoice",
+    "ParsedChatCompletionResponse",
+    "ReplyNotJSONError",
+    "ReplyTruncatedError",
+    "ReplyValidationError",
     "ToolArgumentsError",
     "function_tool",
     "response_format",
@@ -33,6 +51,14 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
 
 _MODULES = {
     "Chat": "_chat",
+    "EmptyReplyError": "_parsed",
+    "ParseError": "_parsed",
+    "ParsedAssistantMessage": "_parsed",
+    "ParsedChatCompletionChoice": "_parsed",
+    "ParsedChatCompletionResponse": "_parsed",
+    "ReplyNotJSONError": "_parsed",
+    "ReplyTruncatedError": "_parsed",
+    "ReplyValidationError": "_parsed",
     "response_format": "_schema",
     "response_format_from_pydantic_model": "_schema",
     "FunctionTool": "_tools",

@@ -24,7 +24,7 @@ from mistral_core.errors import MistralError
 from ._docstrings import parse_docstring
 from ._fields import Field, nulls_defaulted, parameter_field
 from ._schema import object_schema
-from ._values import read
+from ._values import ReadError, read
 from .models import Function, FunctionCall, Tool, ToolCall
 
 __all__ = ["FunctionTool", "ToolArgumentsError", "function_tool"]
@@ -97,7 +97,7 @@ class FunctionTool(Generic[P, R]):
     def _read(self, parameter: Field, value: Any) -> Any:
         try:
             return read(parameter.type, value, parameter.name)
-        except ValueError as exc:
+        except ReadError as exc:
             raise ToolArgumentsError(self.name, str(exc), parameter.name) from None
 
 

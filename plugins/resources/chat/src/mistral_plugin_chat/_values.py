@@ -22,21 +22,30 @@ from mistral_core._guards import is_mapping
 
 from ._fields import fields_of, is_pydantic, is_typeddict, nulls_defaulted
 
-__all__ = ["dump", "read"]
+__all__ = ["ReadError", "dump", "read"]
 
 StructureHook = Callable[[Any, Any], Any]
+
+
+class ReadError(ValueError):
+    """A JSON value that is not of the type asked for; ``problems``: one ``path: problem``
+    line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(problems))
 
 
 def read(hint: Any, value: Any, where: str) -> Any:
     """A value of type ``hint`` from its JSON ``value``.
 
-    Raises ``ValueError`` naming each problem by its path from ``where``.
+    Raises :class:`ReadError` naming each problem by its path from ``where``.
     """
     try:
         return _converter().structure(value, hint)
     except Exception as exc:
         problems = serde.describe_problems(exc, where, path=where, extra_body_hint=False)
-        raise ValueError("; ".join(problems)) from None
+        raise ReadError(problems) from None
 
 
 def dump(value: Any) -> Any:
