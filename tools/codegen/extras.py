@@ -8,8 +8,12 @@ by type checkers, and it bases a group's class on the mixin named for it in
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+
+PLUGINS = Path(__file__).resolve().parents[2] / "plugins" / "resources"
 
 
 @dataclass(frozen=True)
@@ -28,23 +32,10 @@ class Mixin:
     """
 
 
-HAND_WRITTEN: dict[str, dict[str, tuple[str, ...]]] = {
-    "mistral-plugin-chat": {
-        "_parsed": (
-            "EmptyReplyError",
-            "ParseError",
-            "ParsedAssistantMessage",
-            "ParsedChatCompletionChoice",
-            "ParsedChatCompletionResponse",
-            "ReplyNotJSONError",
-            "ReplyTruncatedError",
-            "ReplyValidationError",
-        ),
-        "_schema": ("response_format", "response_format_from_pydantic_model"),
-        "_tools": ("FunctionTool", "ToolArgumentsError", "function_tool"),
-    },
+HAND_WRITTEN: dict[str, tuple[str, ...]] = {
+    "mistral-plugin-chat": ("_parsed", "_schema", "_tools"),
 }
-"""Distribution -> its hand-written modules -> the public names each exports."""
+"""Distribution -> its hand-written modules, whose ``__all__`` the package exports."""
 
 MIXINS: dict[str, Mixin] = {
     "Chat": Mixin("mistral_plugin_chat._parse", "ChatParsing", {"complete": ("response_format",)}),
@@ -53,6 +44,25 @@ MIXINS: dict[str, Mixin] = {
 
 
 def exports(distribution: str) -> dict[str, str]:
-    """The names a distribution's hand-written modules export -> the module of each."""
-    modules = HAND_WRITTEN.get(distribution, {})
-    return {name: module for module, names in modules.items() for name in names}
+    """The names a distribution's hand-written modules export -> the module of each.
+
+    Read from each module's ``__all__`` (its source, not imported), the one place a
+    module says what it exports.
+    """
+    package = distribution.replace("-", "_")
+    source = PLUGINS / distribution.removeprefix("mistral-plugin-") / "src" / package
+    return {
+        name: module
+        for module in HAND_WRITTEN.get(distribution, ())
+        for name in _all_of(source / f"{module}.py")
+    }
+
+
+def _all_of(path: Path) -> list[str]:
+    for statement in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__all__" for target in statement.targets
+        ):
+            names = ast.literal_eval(statement.value)
+            return [str(name) for name in names]
+    raise ValueError(f"{path}: a hand-written module names its exports in __all__")

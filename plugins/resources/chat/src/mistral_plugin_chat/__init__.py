@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         ReplyTruncatedError,
         ReplyValidationError,
     )
-    from ._schema import response_format, response_format_from_pydantic_model
+    from ._schema import json_schema, response_format, response_format_from_pydantic_model
     from ._tools import FunctionTool, ToolArgumentsError, function_tool
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "ReplyValidationError",
     "ToolArgumentsError",
     "function_tool",
+    "json_schema",
     "response_format",
     "response_format_from_pydantic_model",
 ]
@@ -59,6 +60,7 @@ _MODULES = {
     "ReplyNotJSONError": "_parsed",
     "ReplyTruncatedError": "_parsed",
     "ReplyValidationError": "_parsed",
+    "json_schema": "_schema",
     "response_format": "_schema",
     "response_format_from_pydantic_model": "_schema",
     "FunctionTool": "_tools",

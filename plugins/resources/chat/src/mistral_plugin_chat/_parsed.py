@@ -36,7 +36,6 @@ __all__ = [
     "ReplyNotJSONError",
     "ReplyTruncatedError",
     "ReplyValidationError",
-    "parsed",
 ]
 
 T = TypeVar("T")

@@ -24,12 +24,7 @@ from ._fields import OMITTED, Field, accepts_none, description_of, fields_of
 from ._values import dump
 from .models import JsonSchema, ResponseFormat, ResponseFormats
 
-__all__ = [
-    "json_schema",
-    "object_schema",
-    "response_format",
-    "response_format_from_pydantic_model",
-]
+__all__ = ["json_schema", "response_format", "response_format_from_pydantic_model"]
 
 JsonObject = dict[str, Any]
 
