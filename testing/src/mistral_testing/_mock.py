@@ -6,7 +6,8 @@ the path of each installed resource group's operations (found on its methods'
 ``.operation``), at the end of the URL's path (so a ``server_url`` with a path prefix
 works), and the paths the Azure and Google Cloud providers use. Each answer is taken
 from the queue of the operation, else of its group (most specific first), else a
-default: a short completion for chat, FIM and agents, two sample events for another
+default: a short completion for chat, FIM and agents (JSON of the schema a request asks
+for, as ``chat.parse`` does), two sample events for another
 stream, a valid sample of the response model for every other operation (a list in pages
 has two pages: the one asked for with a cursor is the last), no body where the API
 answers none (204).
@@ -120,7 +121,7 @@ class _Answer:
             return httpx.Response(self.status, json=self.json, headers=headers)
         if route.completion:
             model = _requested_model(request)
-            chunks = self.chunks if self.chunks is not None else [DEFAULT_REPLY]
+            chunks = self.chunks if self.chunks is not None else [_default_reply(request)]
             if stream:
                 return _event_stream(_completion_chunks(model, chunks, self.tool_calls), headers)
             return httpx.Response(
@@ -427,6 +428,13 @@ def _body(request: httpx.Request) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if is_object(body) else {}
+
+
+def _default_reply(request: httpx.Request) -> str:
+    """A sample of the schema the request asks for (``chat.parse``), or :data:`DEFAULT_REPLY`."""
+    from .samples import structured_reply
+
+    return structured_reply(_body(request)) or DEFAULT_REPLY
 
 
 def _requested_model(request: httpx.Request) -> str:

@@ -7,20 +7,23 @@ A non-zero ``seed`` changes every free string (``"sample-7"`` instead of ``"samp
 that ids differ from one seed to another; the default, 0, gives the plain samples.
 A model that contains itself (a tree of spans) is sampled one level deep. :func:`paged`
 makes the sample answer of a list in pages one of two pages, so that iterating it ends;
-:func:`streams_only` and :func:`answers_nothing` say what a fake API answers.
+:func:`streams_only` and :func:`answers_nothing` say what a fake API answers, and
+:func:`structured_reply` what it replies to a chat request for JSON of a schema
+(``chat.parse``), a sample of that schema (:func:`schema_sample`).
 """
 
 from __future__ import annotations
 
 import enum
+import json
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import attrs
 
 from mistral_core import serde
-from mistral_core._guards import is_object
+from mistral_core._guards import is_array, is_object
 from mistral_core.models import Tagged, UnknownVariant, Unset
 
 if TYPE_CHECKING:
@@ -130,3 +133,77 @@ def answers_nothing(method: Any) -> bool:
     """Whether a resource method returns ``None``: the API answers it without a body (204)."""
     annotations = getattr(method, "__annotations__", {})
     return "return" in annotations and annotations["return"] in ("None", None)
+
+
+def structured_reply(request: Any) -> str | None:
+    """The reply a fake API gives a chat request asking for JSON of a schema
+    (``response_format={"type": "json_schema", ...}``, what ``chat.parse`` sends); None
+    for any other request."""
+    response_format = request.get("response_format") if is_object(request) else None
+    if not is_object(response_format) or response_format.get("type") != "json_schema":
+        return None
+    wrapper = response_format.get("json_schema")
+    schema = wrapper.get("schema") if is_object(wrapper) else None
+    return json.dumps(schema_sample(schema if is_object(schema) else {}))
+
+
+def schema_sample(schema: Mapping[str, Any]) -> Any:
+    """A JSON value valid for ``schema``: every property, one item a list, the first
+    value of an enum, the first branch of a union that is not ``null``.
+
+    A definition that contains itself (``$ref`` to an enclosing ``$defs`` entry) is
+    sampled one level deep: its lists are empty, its nullable fields ``null``.
+    """
+    defs = schema.get("$defs")
+    found = _from_schema(schema, defs if is_object(defs) else {}, frozenset())
+    return None if found is _UNSAMPLED else found
+
+
+_UNSAMPLED = object()
+"""What a definition already being sampled gives: its caller picks another value."""
+_FORMATS = {"date-time": "2024-01-01T00:00:00Z", "date": "2024-01-01"}
+
+
+def _from_schema(node: Mapping[str, Any], defs: Mapping[str, Any], seen: frozenset[str]) -> Any:
+    if "$ref" in node:
+        name = str(node["$ref"]).rsplit("/", 1)[-1]
+        target = defs.get(name)
+        if name in seen or not is_object(target):
+            return _UNSAMPLED
+        return _from_schema(target, defs, seen | {name})
+    if "const" in node:
+        return node["const"]
+    if is_array(node.get("enum")) and node["enum"]:
+        return node["enum"][0]
+    for union in ("anyOf", "oneOf", "allOf"):
+        branches = [b for b in node.get(union) or () if is_object(b)]
+        if branches:
+            return _first_branch(branches, defs, seen)
+    kind = node.get("type")
+    if is_array(kind):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object":
+        properties = node.get("properties")
+        fields = properties.items() if is_object(properties) else ()
+        values = {name: _from_schema(sub, defs, seen) for name, sub in fields if is_object(sub)}
+        return {name: None if v is _UNSAMPLED else v for name, v in values.items()}
+    if kind == "array":
+        items = node.get("items")
+        item = _from_schema(items, defs, seen) if is_object(items) else "sample"
+        return [] if item is _UNSAMPLED else [item]
+    return _SCALARS.get(kind, _FORMATS.get(node.get("format", ""), "sample"))
+
+
+_SCALARS: dict[Any, Any] = {"integer": 1, "number": 0.5, "boolean": True, "null": None}
+
+
+def _first_branch(
+    branches: Sequence[Mapping[str, Any]], defs: Mapping[str, Any], seen: frozenset[str]
+) -> Any:
+    """The sample of the first branch that is not ``null`` and can be sampled; else null."""
+    for branch in branches:
+        if branch.get("type") != "null":
+            found = _from_schema(branch, defs, seen)
+            if found is not _UNSAMPLED:
+                return found
+    return None

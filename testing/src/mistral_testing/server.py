@@ -13,7 +13,8 @@ The routes are read at start from the installed resource plugins (``mistral.reso
 entry points, each method's ``.operation``). A JSON answer is the full sample of the
 operation's response model (:mod:`mistral_testing.samples`, deterministic for a
 seed), with a few echoes of the request: the ``model`` asked for, the id in the path, the
-name and size of an uploaded file, and a short fixed sentence as a completion's content.
+name and size of an uploaded file, and a short fixed sentence as a completion's content
+(JSON of the schema asked for, when a request asks for one: ``chat.parse``).
 A call that asks for events (``"stream": true``, or ``accept: text/event-stream``) gets
 server-sent events (a completion's sentence word by word, then ``data: [DONE]``; two
 sample events of other streams), a download (``accept: */*``) gets bytes, and a page of a
@@ -62,6 +63,7 @@ from mistral_testing.samples import (
     sample_json,
     sample_value,
     streams_only,
+    structured_reply,
 )
 
 __all__ = [
@@ -76,7 +78,8 @@ __all__ = [
 ]
 
 SENTENCE = "This is a fake answer from the local Mistral server."
-"""The content of every completion; streamed word by word."""
+"""The content of every completion (but one asking for JSON of a schema, answered with a
+sample of it); streamed word by word."""
 
 AZURE_PATHS: Mapping[str, str] = {
     "/models/chat/completions": "/v1/chat/completions",
@@ -329,7 +332,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             choice = choices[0]
             message = choice.get("message")
             if is_object(message):
-                message["content"] = SENTENCE
+                message["content"] = _reply(request)
                 message.pop("tool_calls", None)
                 message.pop("prefix", None)
                 choice.pop("messages", None)
@@ -542,10 +545,15 @@ def _count_usage(answer: dict[str, Any], request: Any) -> None:
     usage = answer.get("usage")
     if is_object(usage):
         prompt = max(1, len(_dumps(request.get("messages", request))) // 4)
-        completion = len(SENTENCE.split())
+        completion = len(_reply(request).split())
         usage.update(
             prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
         )
+
+
+def _reply(request: Any) -> str:
+    """A completion's content: a sample of the schema asked for, or :data:`SENTENCE`."""
+    return structured_reply(request) or SENTENCE
 
 
 def _completion_chunks(sample: dict[str, Any], request: dict[str, Any]) -> Iterator[Any]:
@@ -554,7 +562,7 @@ def _completion_chunks(sample: dict[str, Any], request: dict[str, Any]) -> Itera
     if isinstance(request.get("model"), str):
         base["model"] = request["model"]
     usage = base.pop("usage", None)
-    words = SENTENCE.split(" ")
+    words = _reply(request).split(" ")
     for index, word in enumerate(words):
         delta: dict[str, Any] = {"content": word if index == 0 else " " + word}
         if index == 0:
