@@ -42,7 +42,7 @@ import pytest
 import respx
 
 from mistral_core import Operation, _transport
-from mistral_testing.samples import paged, sample_value
+from mistral_testing.samples import paged, sample_value, structured_reply
 from tests.plugins import helpers
 from tests.typing.checkers import CHECKERS, run_checkers
 from tools.codegen.groups import GROUPS, Group
@@ -321,8 +321,10 @@ class FakeAPI:
         reply = REPLY
         if request.url.path.endswith("/fim/completions"):
             reply = CODE_REPLY
-        elif (body.get("response_format") or {}).get("type") in ("json_object", "json_schema"):
+        elif (body.get("response_format") or {}).get("type") == "json_object":
             reply = JSON_REPLY
+        elif (structured := structured_reply(body)) is not None:
+            reply = [structured]  # a sample of the schema, as chat.parse asks
         failure = self.failure()
         if failure is not None:
             return failure
