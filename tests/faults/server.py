@@ -23,6 +23,9 @@ import attrs
 
 WAIT = 10.0
 """How long anything in these tests may wait for the other side (generous: CI is slow)."""
+MODEL = "mistral-small-latest"
+MESSAGES = [{"role": "user", "content": "hi"}]
+"""What the tests' calls ask for (the server answers whatever they ask)."""
 
 
 @attrs.frozen

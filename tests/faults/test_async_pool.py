@@ -19,10 +19,8 @@ import httpx
 import pytest
 
 from mistral_core import Mistral, _transport
-from tests.faults.server import Conn, FaultServer, Request, chat_response, running
+from tests.faults.server import MESSAGES, MODEL, Conn, FaultServer, Request, chat_response, running
 
-MODEL = "mistral-small-latest"
-MESSAGES = [{"role": "user", "content": "hi"}]
 CANCELLED_CALLS = int(os.environ.get("MISTRAL_FAULTS_CANCELLED_CALLS", "1000"))
 """How many calls the cancellation test cancels (the issue measured 10,000: set this)."""
 

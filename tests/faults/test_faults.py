@@ -36,6 +36,7 @@ from mistral_core.retry import BackoffStrategy, RetryConfig
 from mistral_plugin_chat.models import ChatCompletionResponse
 from tests.faults.server import (
     DONE,
+    MODEL,
     WAIT,
     Conn,
     FaultServer,
@@ -45,7 +46,6 @@ from tests.faults.server import (
     sse_event,
 )
 
-MODEL = "mistral-small-latest"
 FAST = RetryConfig(backoff=BackoffStrategy(initial_interval=5, max_interval=10))
 """The default retries (2, of 429, 5xx and connection errors), with millisecond waits."""
 

@@ -33,6 +33,8 @@ from mistral_core.hooks import RequestContext
 from mistral_core.retry import BackoffStrategy, RetryConfig
 from tests.faults.server import (
     DONE,
+    MESSAGES,
+    MODEL,
     Conn,
     FaultServer,
     Request,
@@ -40,8 +42,6 @@ from tests.faults.server import (
     running,
 )
 
-MODEL = "mistral-small-latest"
-MESSAGES = [{"role": "user", "content": "hi"}]
 KEY = "sk-test-0123456789abcdef"
 FAST = RetryConfig(backoff=BackoffStrategy(initial_interval=1, max_interval=2))
 

@@ -29,6 +29,8 @@ from mistral_core.errors import (
 )
 from tests.faults.server import (
     DONE,
+    MESSAGES,
+    MODEL,
     WAIT,
     Conn,
     FaultServer,
@@ -39,8 +41,6 @@ from tests.faults.server import (
     sse_event,
 )
 
-MODEL = "mistral-small-latest"
-MESSAGES = [{"role": "user", "content": "hi"}]
 LIMIT = 2**20
 """The clients here keep at most 1 MiB of a body, and of an event."""
 BOMB_SIZE = 256 * 2**20
