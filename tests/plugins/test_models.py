@@ -50,8 +50,10 @@ CONVERTERS = (serde.converter, serde.request_converter)
 
 def _module_names() -> list[str]:
     names = list(dict.fromkeys(f"{group.package}.models" for group in GROUPS))
-    names += [
-        f"{mistral_types.__name__}.{m.name}" for m in pkgutil.iter_modules(mistral_types.__path__)
+    names += [  # not the hand-written ones, which are private
+        f"{mistral_types.__name__}.{m.name}"
+        for m in pkgutil.iter_modules(mistral_types.__path__)
+        if not m.name.startswith("_")
     ]
     return names
 

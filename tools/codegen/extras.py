@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PLUGINS = Path(__file__).resolve().parents[2] / "plugins" / "resources"
+PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,31 @@ class Mixin:
     """
 
 
-HAND_WRITTEN: dict[str, tuple[str, ...]] = {
-    "mistral-plugin-chat": ("_parsed", "_schema", "_tools"),
+@dataclass(frozen=True)
+class StreamKind:
+    """The stream class of the operations that stream an events model (instead of
+    ``EventStream``), with more than the events to give; its async twin is ``Async`` + it."""
+
+    module: str
+    """Its module, imported on the method's first call (it needs the models)."""
+    name: str
+
+
+COMPLETION_STREAMS = "mistral_types._streams"
+"""The completion streams (chat, FIM, agents), which put their answer together."""
+
+STREAMS: dict[str, StreamKind] = {
+    "CompletionEvent": StreamKind(COMPLETION_STREAMS, "CompletionStream")
 }
-"""Distribution -> its hand-written modules, whose ``__all__`` the package exports."""
+"""Events model -> the stream class of the operations that stream it."""
+
+HAND_WRITTEN: dict[str, tuple[str, ...]] = {
+    "mistral-plugin-agents": (COMPLETION_STREAMS,),
+    "mistral-plugin-chat": ("._parsed", "._schema", COMPLETION_STREAMS, "._tools"),
+    "mistral-plugin-fim": (COMPLETION_STREAMS,),
+}
+"""Distribution -> the hand-written modules whose ``__all__`` its package exports: its
+own (``._tools``), or shared ones of ``mistral-types`` its groups use."""
 
 MIXINS: dict[str, Mixin] = {
     "Chat": Mixin("mistral_plugin_chat._parse", "ChatParsing", {"complete": ("response_format",)}),
@@ -49,13 +70,21 @@ def exports(distribution: str) -> dict[str, str]:
     Read from each module's ``__all__`` (its source, not imported), the one place a
     module says what it exports.
     """
-    package = distribution.replace("-", "_")
-    source = PLUGINS / distribution.removeprefix("mistral-plugin-") / "src" / package
     return {
         name: module
         for module in HAND_WRITTEN.get(distribution, ())
-        for name in _all_of(source / f"{module}.py")
+        for name in _all_of(_source(distribution, module))
     }
+
+
+def _source(distribution: str, module: str) -> Path:
+    """The file of a module named as :data:`HAND_WRITTEN` names it."""
+    if module.startswith("."):
+        package = distribution.replace("-", "_")
+        directory = PLUGINS / "resources" / distribution.removeprefix("mistral-plugin-")
+        return directory / "src" / package / f"{module[1:]}.py"
+    package, name = module.split(".")
+    return PLUGINS / package.removeprefix("mistral_") / "src" / package / f"{name}.py"
 
 
 def _all_of(path: Path) -> list[str]:

@@ -152,8 +152,8 @@ def render_init(group_plans: list[GroupPlan], sources: tuple[str, ...]) -> str:
         f"{package} import ...``); each is loaded on first use, not when the plugin is "
         "mounted. Type checkers see them all, typed, and nothing else."
     )
-    homes = {g.group.class_name: g.group.module for g in group_plans} | helpers
-    type_imports = "\n".join(f"    from .{module} import {name}" for name, module in homes.items())
+    homes = {g.group.class_name: f".{g.group.module}" for g in group_plans} | helpers
+    type_imports = "\n".join(f"    from {module} import {name}" for name, module in homes.items())
     names = ", ".join(f'"{name}"' for name in sorted(homes))
     modules = ", ".join(f'"{name}": "{module}"' for name, module in homes.items())
     return f'''{header(sources)}{_docstring(doc, 0)}
@@ -175,12 +175,12 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
     __all__ += models.__all__
 
 _MODULES = {{{modules}}}
-"""Group class or helper -> its module; anything else is a model."""
+"""Group class or helper -> its module (from this package: ``.``); anything else is a model."""
 
 if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
     def __getattr__(name: str) -> Any:
-        module = importlib.import_module(f"{{__name__}}.{{_MODULES.get(name, 'models')}}")
+        module = importlib.import_module(_MODULES.get(name, ".models"), __name__)
         try:
             return getattr(module, name)
         except AttributeError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from .extras import MIXINS, Mixin
+from .extras import MIXINS, STREAMS, Mixin
 from .groups import Group
 from .layout import GroupPlan, MethodPlan, Param
 from .render_models import WIDTH, _docstring, header
@@ -144,6 +144,14 @@ def _method(plan: MethodPlan, definitions: Definitions, is_async: bool) -> str:
         core_call += "_async"
         for sync_type, async_type in _ASYNC_RETURNS.items():
             returns = returns.replace(sync_type, async_type)
+    stream_kind = STREAMS.get(plan.events) if plan.kind == "stream" else None
+    arguments = _arguments(plan)
+    load_kind = []
+    if stream_kind:  # a stream class with more to give than the events
+        stream_class = ("Async" if is_async else "") + stream_kind.name
+        returns = f"{stream_class}[{_returns(plan)}]"
+        arguments += f", kind={stream_class}"
+        load_kind = [f"        from {stream_kind.module} import {stream_class}", ""]
     params = sorted(plan.params, key=lambda p: not p.required)
     signature = [f"        {_param(p, definitions)}," for p in params]
     check = []
@@ -169,7 +177,8 @@ def _method(plan: MethodPlan, definitions: Definitions, is_async: bool) -> str:
         f"    ) -> {returns}:",
         _docstring(_method_doc(plan, is_async), 8),
         *check,
-        f"        return {'await ' if is_async else ''}self.{core_call}({_arguments(plan)})",
+        *load_kind,
+        f"        return {'await ' if is_async else ''}self.{core_call}({arguments})",
         "",
     ]
     return "\n".join(lines)
@@ -360,6 +369,18 @@ def _imports(group_plan: GroupPlan, text: str, group_imports: list[str]) -> list
     lines.append(f"    from mistral_core import {', '.join(core_typing)}")
     if group_imports:
         lines += ["", *(f"    {line}" for line in sorted(group_imports))]
+    for module, names in _stream_kinds(text).items():
+        lines += ["", f"    from {module} import {', '.join(names)}"]
     if used_models:
         lines += ["", f"    from .models import {', '.join(used_models)}"]
     return lines
+
+
+def _stream_kinds(text: str) -> dict[str, list[str]]:
+    """The stream classes a module's methods return, by module."""
+    kinds: dict[str, list[str]] = {}
+    for kind in STREAMS.values():
+        for name in (f"Async{kind.name}", kind.name):
+            if re.search(rf"\b{name}\b", text):
+                kinds.setdefault(kind.module, []).append(name)
+    return kinds

@@ -314,10 +314,29 @@ class PreparedCall(Generic[R, E]):
             object.__setattr__(result, "_http", info)
         return result  # type: ignore[no-any-return]
 
-    def event_stream(self, response: httpx.Response) -> EventStream[E]:
-        from .sse import EventStream  # only programs that stream pay for importing it
+    def event_stream(
+        self, response: httpx.Response, kind: type[EventStream[Any]] | None = None
+    ) -> EventStream[E]:
+        """The response's events, as an :class:`EventStream` or the subclass ``kind``."""
+        if kind is None:
+            from .sse import EventStream  # only programs that stream pay for importing it
 
-        return EventStream(
+            kind = EventStream
+        return kind(*self._stream_state(response))
+
+    def async_event_stream(
+        self, response: httpx.Response, kind: type[AsyncEventStream[Any]] | None = None
+    ) -> AsyncEventStream[E]:
+        """The response's events, as an :class:`AsyncEventStream` or the subclass ``kind``."""
+        if kind is None:
+            from .sse import AsyncEventStream
+
+            kind = AsyncEventStream
+        return kind(*self._stream_state(response))
+
+    def _stream_state(self, response: httpx.Response) -> tuple[Any, ...]:
+        """What a stream is made of: the arguments of ``EventStream`` (both kinds)."""
+        return (
             response,
             self._event_parser(),
             self._info(response),
@@ -325,19 +344,8 @@ class PreparedCall(Generic[R, E]):
             self.operation.requires_done,
             self.deadline,
             self.client._config.max_event_bytes,
-        )
-
-    def async_event_stream(self, response: httpx.Response) -> AsyncEventStream[E]:
-        from .sse import AsyncEventStream
-
-        return AsyncEventStream(
-            response,
-            self._event_parser(),
-            self._info(response),
-            self.report,
-            self.operation.requires_done,
-            self.deadline,
-            self.client._config.max_event_bytes,
+            self.operation.model(self.operation.returns),
+            self.client._config.max_response_bytes,
         )
 
     def download(self, response: httpx.Response) -> DownloadResponse:

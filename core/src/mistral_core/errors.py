@@ -50,6 +50,12 @@ _BODY_PREVIEW = 500
 class MistralError(Exception):
     """Base of every error this client raises."""
 
+    partial_response: Any = None
+    """What a completion stream had put together when this error ended it: a response of
+    the type ``complete`` returns, each choice the stream did not finish with
+    ``finish_reason`` ``"incomplete"``, so that nothing received is lost. ``None`` for
+    every other error."""
+
 
 class APIError(MistralError):
     """The server answered with an error status (or sent an error event in a stream)."""

@@ -10,7 +10,7 @@ records on each method which endpoint it calls. See ``docs/plugins.md``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
 from ._call import ANY_MEDIA, EVENT_STREAM, CallOptions, DownloadResponse, Operation, PreparedCall
 from ._transport import run_async, run_sync
@@ -29,6 +29,8 @@ __all__ = ["CallOptions", "Operation", "Resource", "Where", "body_fields", "oper
 R = TypeVar("R")
 E = TypeVar("E")
 F = TypeVar("F", bound=Callable[..., Any])
+S = TypeVar("S", bound="EventStream[Any]")
+AS = TypeVar("AS", bound="AsyncEventStream[Any]")
 
 
 class Where(TypedDict, total=False):
@@ -148,27 +150,68 @@ class Resource:
         pagination, first_query = _pagination(operation), where.get("query") or {}
         return AsyncPage(await fetch(first_query), first_query, pagination, fetch)
 
+    @overload
+    def _stream(
+        self, operation: Operation[Any, E], body: Any, options: CallOptions, **where: Unpack[Where]
+    ) -> EventStream[E]: ...
+
+    @overload
+    def _stream(
+        self,
+        operation: Operation[Any, Any],
+        body: Any,
+        options: CallOptions,
+        *,
+        kind: type[S],
+        **where: Unpack[Where],
+    ) -> S: ...
+
     def _stream(
         self,
         operation: Operation[Any, E],
         body: Any,
         options: CallOptions,
+        *,
+        kind: type[EventStream[Any]] | None = None,
         **where: Unpack[Where],
     ) -> EventStream[E]:
-        """Open a server-sent event stream; retried only until the stream starts."""
+        """Open a server-sent event stream; retried only until the stream starts.
+
+        ``kind``: an :class:`EventStream` subclass that gives more than the events (a
+        completion's stream puts the whole answer together).
+        """
         call = self._prepare_stream(operation, body, options, where)
-        return call.event_stream(self._send(call))
+        return call.event_stream(self._send(call), kind)
+
+    @overload
+    async def _stream_async(
+        self, operation: Operation[Any, E], body: Any, options: CallOptions, **where: Unpack[Where]
+    ) -> AsyncEventStream[E]: ...
+
+    @overload
+    async def _stream_async(
+        self,
+        operation: Operation[Any, Any],
+        body: Any,
+        options: CallOptions,
+        *,
+        kind: type[AS],
+        **where: Unpack[Where],
+    ) -> AS: ...
 
     async def _stream_async(
         self,
         operation: Operation[Any, E],
         body: Any,
         options: CallOptions,
+        *,
+        kind: type[AsyncEventStream[Any]] | None = None,
         **where: Unpack[Where],
     ) -> AsyncEventStream[E]:
-        """Open a server-sent event stream without blocking the loop."""
+        """Open a server-sent event stream without blocking the loop (``kind``: as
+        :meth:`_stream`'s)."""
         call = self._prepare_stream(operation, body, options, where)
-        return call.async_event_stream(await self._send_async(call))
+        return call.async_event_stream(await self._send_async(call), kind)
 
     def _download(
         self,

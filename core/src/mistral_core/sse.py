@@ -61,6 +61,8 @@ class _StreamBase(Generic[T]):
         requires_done: bool = False,
         deadline: float | None = None,
         max_event_bytes: int | None = None,
+        answer_model: Any = None,
+        max_answer_bytes: int | None = None,
     ) -> None:
         self.response = response
         self.http = info
@@ -72,6 +74,11 @@ class _StreamBase(Generic[T]):
         self._deadline = deadline
         """Until the first event: when the call's ``timeout_ms`` ends (``time.monotonic()``)."""
         self._decoder = SSEDecoder(max_event_bytes)
+        self._answer_model = answer_model
+        """For a subclass that puts the whole answer together from the events: its model
+        (the operation's ``returns``), and the most it may keep to do so (the client's
+        ``max_response_bytes``, the limit of the same answer read whole)."""
+        self._max_answer_bytes = max_answer_bytes
         self._closed = False
         self._finished = False
         self._items = self._read()

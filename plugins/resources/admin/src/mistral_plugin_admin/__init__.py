@@ -47,23 +47,23 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
     __all__ += models.__all__
 
 _MODULES = {
-    "Users": "_users",
-    "AdminUsers": "_admin_users",
-    "AdminWorkspaces": "_admin_workspaces",
-    "Billing": "_billing",
-    "AuditLogs": "_audit_logs",
-    "UserGroups": "_user_groups",
-    "ApiKeys": "_api_keys",
-    "Scim": "_scim",
-    "VibeWorkAnalytics": "_vibe_work_analytics",
-    "VibeCodeAnalytics": "_vibe_code_analytics",
+    "Users": "._users",
+    "AdminUsers": "._admin_users",
+    "AdminWorkspaces": "._admin_workspaces",
+    "Billing": "._billing",
+    "AuditLogs": "._audit_logs",
+    "UserGroups": "._user_groups",
+    "ApiKeys": "._api_keys",
+    "Scim": "._scim",
+    "VibeWorkAnalytics": "._vibe_work_analytics",
+    "VibeCodeAnalytics": "._vibe_code_analytics",
 }
-"""Group class or helper -> its module; anything else is a model."""
+"""Group class or helper -> its module (from this package: ``.``); anything else is a model."""
 
 if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
     def __getattr__(name: str) -> Any:
-        module = importlib.import_module(f"{__name__}.{_MODULES.get(name, 'models')}")
+        module = importlib.import_module(_MODULES.get(name, ".models"), __name__)
         try:
             return getattr(module, name)
         except AttributeError:

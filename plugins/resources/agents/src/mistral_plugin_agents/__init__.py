@@ -2,9 +2,9 @@
 """Agents: completions by an agent, and the agents themselves. Mounts ``client.agents``,
 ``client.beta.agents``.
 
-The group classes and the models are importable from here (``from mistral_plugin_agents import
-...``); each is loaded on first use, not when the plugin is mounted. Type checkers see them all,
-typed, and nothing else.
+The group classes, the helpers and the models are importable from here (``from
+mistral_plugin_agents import ...``); each is loaded on first use, not when the plugin is mounted.
+Type checkers see them all, typed, and nothing else.
 """
 
 from __future__ import annotations
@@ -13,10 +13,22 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from mistral_types._streams import (
+        AsyncCompletionStream,
+        CompletionStream,
+        IncompleteStreamError,
+    )
+
     from ._agents import Agents
     from ._beta_agents import BetaAgents
 
-__all__ = ["Agents", "BetaAgents"]
+__all__ = [
+    "Agents",
+    "AsyncCompletionStream",
+    "BetaAgents",
+    "CompletionStream",
+    "IncompleteStreamError",
+]
 
 if TYPE_CHECKING:  # the models, which run time loads on first use (below)
     from . import models
@@ -24,13 +36,19 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
 
     __all__ += models.__all__
 
-_MODULES = {"Agents": "_agents", "BetaAgents": "_beta_agents"}
-"""Group class or helper -> its module; anything else is a model."""
+_MODULES = {
+    "Agents": "._agents",
+    "BetaAgents": "._beta_agents",
+    "AsyncCompletionStream": "mistral_types._streams",
+    "CompletionStream": "mistral_types._streams",
+    "IncompleteStreamError": "mistral_types._streams",
+}
+"""Group class or helper -> its module (from this package: ``.``); anything else is a model."""
 
 if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
     def __getattr__(name: str) -> Any:
-        module = importlib.import_module(f"{__name__}.{_MODULES.get(name, 'models')}")
+        module = importlib.import_module(_MODULES.get(name, ".models"), __name__)
         try:
             return getattr(module, name)
         except AttributeError:

@@ -13,7 +13,8 @@ from mistral_core.resource import Resource, operation
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from typing_extensions import Unpack
 
-    from mistral_core import AsyncEventStream, CallOptions, EventStream
+    from mistral_core import CallOptions
+    from mistral_types._streams import AsyncCompletionStream, CompletionStream
 
     from .models import (
         AgentsCompletionRequestMessages,
@@ -218,7 +219,7 @@ class Agents(Resource):
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
         stream: Literal[True] = True,
         **options: Unpack[CallOptions],
-    ) -> EventStream[CompletionEvent]:
+    ) -> CompletionStream[ChatCompletionResponse]:
         """Agents Completion.
 
         Iterate the result (best in a ``with`` block) for the events; the connection is released
@@ -259,6 +260,8 @@ class Agents(Resource):
         """
         if not stream:
             raise self._wrong_stream_flag("stream", "complete", stream)
+        from mistral_types._streams import CompletionStream
+
         return self._stream(
             COMPLETE,
             {
@@ -284,6 +287,7 @@ class Agents(Resource):
                 "stream": True,
             },
             options,
+            kind=CompletionStream,
         )
 
     @operation(COMPLETE)
@@ -311,10 +315,12 @@ class Agents(Resource):
         service_tier: RequestedServiceTier | str | Unset | None = UNSET,
         stream: Literal[True] = True,
         **options: Unpack[CallOptions],
-    ) -> AsyncEventStream[CompletionEvent]:
+    ) -> AsyncCompletionStream[ChatCompletionResponse]:
         """Agents Completion, without blocking the event loop: see :meth:`stream`."""
         if not stream:
             raise self._wrong_stream_flag("stream_async", "complete_async", stream)
+        from mistral_types._streams import AsyncCompletionStream
+
         return await self._stream_async(
             COMPLETE,
             {
@@ -340,4 +346,5 @@ class Agents(Resource):
                 "stream": True,
             },
             options,
+            kind=AsyncCompletionStream,
         )

@@ -12,6 +12,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from mistral_types._streams import (
+        AsyncCompletionStream,
+        CompletionStream,
+        IncompleteStreamError,
+    )
+
     from ._chat import Chat
     from ._parsed import (
         EmptyReplyError,
@@ -27,9 +33,12 @@ if TYPE_CHECKING:
     from ._tools import FunctionTool, ToolArgumentsError, function_tool
 
 __all__ = [
+    "AsyncCompletionStream",
     "Chat",
+    "CompletionStream",
     "EmptyReplyError",
     "FunctionTool",
+    "IncompleteStreamError",
     "ParseError",
     "ParsedAssistantMessage",
     "ParsedChatCompletionChoice",
@@ -51,28 +60,31 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
     __all__ += models.__all__
 
 _MODULES = {
-    "Chat": "_chat",
-    "EmptyReplyError": "_parsed",
-    "ParseError": "_parsed",
-    "ParsedAssistantMessage": "_parsed",
-    "ParsedChatCompletionChoice": "_parsed",
-    "ParsedChatCompletionResponse": "_parsed",
-    "ReplyNotJSONError": "_parsed",
-    "ReplyTruncatedError": "_parsed",
-    "ReplyValidationError": "_parsed",
-    "json_schema": "_schema",
-    "response_format": "_schema",
-    "response_format_from_pydantic_model": "_schema",
-    "FunctionTool": "_tools",
-    "ToolArgumentsError": "_tools",
-    "function_tool": "_tools",
+    "Chat": "._chat",
+    "EmptyReplyError": "._parsed",
+    "ParseError": "._parsed",
+    "ParsedAssistantMessage": "._parsed",
+    "ParsedChatCompletionChoice": "._parsed",
+    "ParsedChatCompletionResponse": "._parsed",
+    "ReplyNotJSONError": "._parsed",
+    "ReplyTruncatedError": "._parsed",
+    "ReplyValidationError": "._parsed",
+    "json_schema": "._schema",
+    "response_format": "._schema",
+    "response_format_from_pydantic_model": "._schema",
+    "AsyncCompletionStream": "mistral_types._streams",
+    "CompletionStream": "mistral_types._streams",
+    "IncompleteStreamError": "mistral_types._streams",
+    "FunctionTool": "._tools",
+    "ToolArgumentsError": "._tools",
+    "function_tool": "._tools",
 }
-"""Group class or helper -> its module; anything else is a model."""
+"""Group class or helper -> its module (from this package: ``.``); anything else is a model."""
 
 if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
     def __getattr__(name: str) -> Any:
-        module = importlib.import_module(f"{__name__}.{_MODULES.get(name, 'models')}")
+        module = importlib.import_module(_MODULES.get(name, ".models"), __name__)
         try:
             return getattr(module, name)
         except AttributeError:

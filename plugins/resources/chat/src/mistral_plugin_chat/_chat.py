@@ -15,7 +15,8 @@ from ._parse import ChatParsing
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from typing_extensions import Required, Unpack
 
-    from mistral_core import AsyncEventStream, CallOptions, EventStream
+    from mistral_core import CallOptions
+    from mistral_types._streams import AsyncCompletionStream, CompletionStream
 
     from .models import (
         ChatCompletionRequestMessages,
@@ -287,7 +288,7 @@ class Chat(ChatParsing, Resource):
         safe_prompt: bool | Unset = UNSET,
         stream: Literal[True] = True,
         **options: Unpack[CallOptions],
-    ) -> EventStream[CompletionEvent]:
+    ) -> CompletionStream[ChatCompletionResponse]:
         """Chat Completion.
 
         Iterate the result (best in a ``with`` block) for the events; the connection is released
@@ -350,6 +351,8 @@ class Chat(ChatParsing, Resource):
         """
         if not stream:
             raise self._wrong_stream_flag("stream", "complete", stream)
+        from mistral_types._streams import CompletionStream
+
         return self._stream(
             COMPLETE,
             {
@@ -378,6 +381,7 @@ class Chat(ChatParsing, Resource):
                 "stream": True,
             },
             options,
+            kind=CompletionStream,
         )
 
     @operation(COMPLETE)
@@ -408,10 +412,12 @@ class Chat(ChatParsing, Resource):
         safe_prompt: bool | Unset = UNSET,
         stream: Literal[True] = True,
         **options: Unpack[CallOptions],
-    ) -> AsyncEventStream[CompletionEvent]:
+    ) -> AsyncCompletionStream[ChatCompletionResponse]:
         """Chat Completion, without blocking the event loop: see :meth:`stream`."""
         if not stream:
             raise self._wrong_stream_flag("stream_async", "complete_async", stream)
+        from mistral_types._streams import AsyncCompletionStream
+
         return await self._stream_async(
             COMPLETE,
             {
@@ -440,4 +446,5 @@ class Chat(ChatParsing, Resource):
                 "stream": True,
             },
             options,
+            kind=AsyncCompletionStream,
         )

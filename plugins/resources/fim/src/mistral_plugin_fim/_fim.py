@@ -13,7 +13,8 @@ from mistral_core.resource import Resource, operation
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from typing_extensions import Unpack
 
-    from mistral_core import AsyncEventStream, CallOptions, EventStream
+    from mistral_core import CallOptions
+    from mistral_types._streams import AsyncCompletionStream, CompletionStream
 
     from .models import CompletionEvent, FIMCompletionResponse
 
@@ -161,7 +162,7 @@ class Fim(Resource):
         prompt_cache_key: str | Unset | None = UNSET,
         stream: Literal[True] = True,
         **options: Unpack[CallOptions],
-    ) -> EventStream[CompletionEvent]:
+    ) -> CompletionStream[FIMCompletionResponse]:
         """Fim Completion.
 
         FIM completion.
@@ -198,6 +199,8 @@ class Fim(Resource):
         """
         if not stream:
             raise self._wrong_stream_flag("stream", "complete", stream)
+        from mistral_types._streams import CompletionStream
+
         return self._stream(
             COMPLETE,
             {
@@ -215,6 +218,7 @@ class Fim(Resource):
                 "stream": True,
             },
             options,
+            kind=CompletionStream,
         )
 
     @operation(COMPLETE)
@@ -234,10 +238,12 @@ class Fim(Resource):
         prompt_cache_key: str | Unset | None = UNSET,
         stream: Literal[True] = True,
         **options: Unpack[CallOptions],
-    ) -> AsyncEventStream[CompletionEvent]:
+    ) -> AsyncCompletionStream[FIMCompletionResponse]:
         """Fim Completion, without blocking the event loop: see :meth:`stream`."""
         if not stream:
             raise self._wrong_stream_flag("stream_async", "complete_async", stream)
+        from mistral_types._streams import AsyncCompletionStream
+
         return await self._stream_async(
             COMPLETE,
             {
@@ -255,4 +261,5 @@ class Fim(Resource):
                 "stream": True,
             },
             options,
+            kind=AsyncCompletionStream,
         )

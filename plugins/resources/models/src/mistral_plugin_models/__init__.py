@@ -22,13 +22,13 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
 
     __all__ += models.__all__
 
-_MODULES = {"Models": "_models"}
-"""Group class or helper -> its module; anything else is a model."""
+_MODULES = {"Models": "._models"}
+"""Group class or helper -> its module (from this package: ``.``); anything else is a model."""
 
 if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
     def __getattr__(name: str) -> Any:
-        module = importlib.import_module(f"{__name__}.{_MODULES.get(name, 'models')}")
+        module = importlib.import_module(_MODULES.get(name, ".models"), __name__)
         try:
             return getattr(module, name)
         except AttributeError:

@@ -47,22 +47,22 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
     __all__ += models.__all__
 
 _MODULES = {
-    "ChatCompletionEvents": "_chat_completion_events",
-    "ChatCompletionFields": "_chat_completion_fields",
-    "Judges": "_judges",
-    "Campaigns": "_campaigns",
-    "Datasets": "_datasets",
-    "DatasetRecords": "_dataset_records",
-    "Logs": "_logs",
-    "Traces": "_traces",
-    "Spans": "_spans",
+    "ChatCompletionEvents": "._chat_completion_events",
+    "ChatCompletionFields": "._chat_completion_fields",
+    "Judges": "._judges",
+    "Campaigns": "._campaigns",
+    "Datasets": "._datasets",
+    "DatasetRecords": "._dataset_records",
+    "Logs": "._logs",
+    "Traces": "._traces",
+    "Spans": "._spans",
 }
-"""Group class or helper -> its module; anything else is a model."""
+"""Group class or helper -> its module (from this package: ``.``); anything else is a model."""
 
 if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
     def __getattr__(name: str) -> Any:
-        module = importlib.import_module(f"{__name__}.{_MODULES.get(name, 'models')}")
+        module = importlib.import_module(_MODULES.get(name, ".models"), __name__)
         try:
             return getattr(module, name)
         except AttributeError:

@@ -42,21 +42,21 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
     __all__ += models.__all__
 
 _MODULES = {
-    "Workflows": "_workflows",
-    "Executions": "_executions",
-    "Metrics": "_metrics",
-    "Runs": "_runs",
-    "Schedules": "_schedules",
-    "Events": "_events",
-    "Deployments": "_deployments",
-    "Workers": "_workers",
+    "Workflows": "._workflows",
+    "Executions": "._executions",
+    "Metrics": "._metrics",
+    "Runs": "._runs",
+    "Schedules": "._schedules",
+    "Events": "._events",
+    "Deployments": "._deployments",
+    "Workers": "._workers",
 }
-"""Group class or helper -> its module; anything else is a model."""
+"""Group class or helper -> its module (from this package: ``.``); anything else is a model."""
 
 if not TYPE_CHECKING:  # so that a misspelt name is an error for type checkers
 
     def __getattr__(name: str) -> Any:
-        module = importlib.import_module(f"{__name__}.{_MODULES.get(name, 'models')}")
+        module = importlib.import_module(_MODULES.get(name, ".models"), __name__)
         try:
             return getattr(module, name)
         except AttributeError:
