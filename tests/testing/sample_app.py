@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from mistral_core import Mistral
@@ -60,6 +60,17 @@ def weather_assistant(question: str, client: Mistral, tools: dict[str, Callable[
     if isinstance(arguments, str):
         arguments = json.loads(arguments)
     return tools[call.function.name](**arguments)
+
+
+def join_tool_calls(chunks: Iterable[Any]) -> list[dict[str, Any]]:
+    """The tool calls of a streamed completion: each call's pieces joined by ``index``."""
+    calls: dict[int, dict[str, Any]] = {}
+    for chunk in chunks:
+        for piece in chunk.choices[0].delta.tool_calls or []:
+            call = calls.setdefault(piece.index, {"id": piece.id, "name": "", "arguments": ""})
+            call["name"] += piece.function.name
+            call["arguments"] += piece.function.arguments
+    return [calls[index] for index in sorted(calls)]
 
 
 def embed(texts: list[str], client: Mistral) -> list[list[float]]:

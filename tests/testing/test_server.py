@@ -70,12 +70,6 @@ def plan_of(mount: str, name: str) -> tuple[GroupPlan, MethodPlan]:
     raise LookupError(f"no plan for {mount}.{name}")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeServer]:
-    with FakeServer(seed=0) as running:
-        yield running
-
-
 @pytest.fixture
 def client(server: FakeServer) -> Iterator[Mistral]:
     with Mistral(api_key="test-key", server_url=server.url, timeout_ms=10_000) as mistral:

@@ -7,7 +7,8 @@ the path of each installed resource group's operations (found on its methods'
 works), and the paths the Azure and Google Cloud providers use. Each answer is taken
 from the queue of the operation, else of its group (most specific first), else a
 default: a short completion for chat, FIM and agents (JSON of the schema a request asks
-for, as ``chat.parse`` does), two sample events for another
+for, as ``chat.parse`` does; a call of a declared function, when a request declares
+``tools`` and ends with the user's message), two sample events for another
 stream, a valid sample of the response model for every other operation (a list in pages
 has two pages: the one asked for with a cursor is the last), no body where the API
 answers none (204).
@@ -49,6 +50,8 @@ _AZURE_PATHS = {
     "/providers/mistral/azure/ocr": "/v1/ocr",
 }
 """Where Azure AI serves the Mistral API's paths (``mistral_plugin_azure.PATHS``)."""
+_ToolCalls = Sequence[Mapping[str, Any]] | None
+"""The tool calls of a completion's message, each as the API sends it whole."""
 
 
 class SentRequest(httpx.Request):
@@ -101,7 +104,7 @@ class _Answer:
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         chunks: Sequence[str] | None = None,
-        tool_calls: Sequence[Mapping[str, Any]] | None = None,
+        tool_calls: _ToolCalls = None,
     ) -> None:
         self.status = status
         self.json = json
@@ -121,12 +124,15 @@ class _Answer:
             return httpx.Response(self.status, json=self.json, headers=headers)
         if route.completion:
             model = _requested_model(request)
-            chunks = self.chunks if self.chunks is not None else [_default_reply(request)]
+            if self.chunks is None:  # nothing queued
+                chunks, tool_calls = _default_reply(request)
+            else:
+                chunks, tool_calls = self.chunks, self.tool_calls
             if stream:
-                return _event_stream(_completion_chunks(model, chunks, self.tool_calls), headers)
+                return _event_stream(_completion_chunks(model, chunks, tool_calls), headers)
             return httpx.Response(
                 self.status,
-                json=_completion(model, "".join(chunks), self.tool_calls),
+                json=_completion(model, "".join(chunks), tool_calls),
                 headers=headers,
             )
         from .samples import paged, sample_value
@@ -430,11 +436,17 @@ def _body(request: httpx.Request) -> dict[str, Any]:
     return body if is_object(body) else {}
 
 
-def _default_reply(request: httpx.Request) -> str:
-    """A sample of the schema the request asks for (``chat.parse``), or :data:`DEFAULT_REPLY`."""
-    from .samples import structured_reply
+def _default_reply(request: httpx.Request) -> tuple[Sequence[str], _ToolCalls]:
+    """The pieces and tool calls of a completion when nothing was queued: a call of a
+    declared function, else a sample of the schema the request asks for (``chat.parse``),
+    else :data:`DEFAULT_REPLY`."""
+    from .samples import structured_reply, tool_call_reply
 
-    return structured_reply(_body(request)) or DEFAULT_REPLY
+    body = _body(request)
+    call = tool_call_reply(body)
+    if call is not None:
+        return [""], [call]
+    return [structured_reply(body) or DEFAULT_REPLY], None
 
 
 def _requested_model(request: httpx.Request) -> str:
@@ -446,7 +458,7 @@ _USAGE = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
 _ids = itertools.count(1)
 
 
-def _completion(model: str, content: str, tool_calls: Any) -> dict[str, Any]:
+def _completion(model: str, content: str, tool_calls: _ToolCalls) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": content, "tool_calls": tool_calls}
     return {
         "id": f"mock-{next(_ids)}",
@@ -464,7 +476,7 @@ def _completion(model: str, content: str, tool_calls: Any) -> dict[str, Any]:
     }
 
 
-def _completion_chunks(model: str, chunks: Sequence[str], tool_calls: Any) -> Iterator[Any]:
+def _completion_chunks(model: str, chunks: Sequence[str], tool_calls: _ToolCalls) -> Iterator[Any]:
     id_ = f"mock-{next(_ids)}"
     created = int(time.time())
 
@@ -484,8 +496,10 @@ def _completion_chunks(model: str, chunks: Sequence[str], tool_calls: Any) -> It
     for number, piece in enumerate(pieces):
         yield chunk({"role": "assistant", "content": piece} if number == 0 else {"content": piece})
     if tool_calls:
-        calls = [{**call, "index": n} for n, call in enumerate(tool_calls)]
-        yield chunk({"role": "assistant", "content": "", "tool_calls": calls})
+        from .samples import tool_call_deltas
+
+        for delta in tool_call_deltas(tool_calls):
+            yield chunk(delta)
         yield chunk({"content": ""}, "tool_calls")
     else:
         yield chunk({"content": ""}, "stop")

@@ -9,15 +9,18 @@ A model that contains itself (a tree of spans) is sampled one level deep. :func:
 makes the sample answer of a list in pages one of two pages, so that iterating it ends;
 :func:`streams_only` and :func:`answers_nothing` say what a fake API answers, and
 :func:`structured_reply` what it replies to a chat request for JSON of a schema
-(``chat.parse``), a sample of that schema (:func:`schema_sample`).
+(``chat.parse``), a sample of that schema (:func:`schema_sample`); :func:`tool_call_reply`
+the call of a declared function it answers instead, with sample arguments, and
+:func:`tool_call_deltas` how a stream says it.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import attrs
@@ -145,6 +148,78 @@ def structured_reply(request: Any) -> str | None:
     wrapper = response_format.get("json_schema")
     schema = wrapper.get("schema") if is_object(wrapper) else None
     return json.dumps(schema_sample(schema if is_object(schema) else {}))
+
+
+def tool_call_reply(request: Any) -> dict[str, Any] | None:
+    """The tool call a fake API answers a chat request with, so that code that runs tools
+    can be tested without the network; None when the answer is text as usual.
+
+    A request that declares functions (``tools``), lets the model call them
+    (``tool_choice`` is not ``"none"``) and ends with the user's message gets a call of
+    the function ``tool_choice`` names (if declared), else of the first one, its arguments
+    a sample of its parameters (a JSON string, as the API sends them). A tool's result
+    (the last message is a ``tool`` one) is answered with text, which ends the loop.
+    """
+    if not is_object(request) or request.get("tool_choice") == "none":
+        return None
+    messages = request.get("messages")
+    last = messages[-1] if is_array(messages) and messages else None
+    if not is_object(last) or last.get("role") != "user":
+        return None
+    functions = [
+        tool["function"]
+        for tool in request.get("tools") or ()
+        if is_object(tool)
+        and tool.get("type", "function") == "function"
+        and is_object(tool.get("function"))
+        and isinstance(tool["function"].get("name"), str)
+    ]
+    if not functions:
+        return None
+    choice = request.get("tool_choice")
+    named = choice.get("function") if is_object(choice) else None
+    wanted = named.get("name") if is_object(named) else None
+    function = next((f for f in functions if f["name"] == wanted), functions[0])
+    parameters = function.get("parameters")
+    # parameters are an object's schema, whether or not they say "type": "object"
+    schema = {"type": "object", **(parameters if is_object(parameters) else {})}
+    arguments = json.dumps(schema_sample(schema))
+    seen = json.dumps([function["name"], messages], sort_keys=True).encode()
+    return {
+        "id": hashlib.sha256(seen).hexdigest()[:9],  # 9 characters, as the API's ids
+        "type": "function",
+        "index": 0,
+        "function": {"name": function["name"], "arguments": arguments},
+    }
+
+
+def tool_call_deltas(calls: Sequence[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The deltas of a streamed completion that calls ``calls`` (each as in a whole
+    message, its arguments a JSON string), before its last chunk (``finish_reason``).
+
+    The assistant's empty content comes first; then each call's id and name with a first
+    piece of its arguments, and the other pieces with only their ``index``, so that a
+    client must join the pieces of a call by index. Those have an empty ``name``, not
+    none: the API's schema requires one in every function call (a typed client rejects a
+    chunk without it), and joined it changes nothing.
+    """
+    yield {"role": "assistant", "content": ""}
+    for index, call in enumerate(calls):
+        name, arguments = call["function"]["name"], call["function"]["arguments"]
+        size = max(1, min(_ARGUMENTS_PIECE, len(arguments) // 2))  # two pieces at least
+        pieces = [arguments[start : start + size] for start in range(0, len(arguments), size)]
+        function = {"name": name, "arguments": pieces[0]}
+        yield {
+            "tool_calls": [
+                {"id": call["id"], "type": "function", "index": index, "function": function}
+            ]
+        }
+        for piece in pieces[1:]:
+            yield {"tool_calls": [{"index": index, "function": {"name": "", "arguments": piece}}]}
+
+
+_ARGUMENTS_PIECE = 16
+"""The most characters of a tool call's arguments one streamed chunk carries."""
 
 
 def schema_sample(schema: Mapping[str, Any]) -> Any:

@@ -14,7 +14,8 @@ entry points, each method's ``.operation``). A JSON answer is the full sample of
 operation's response model (:mod:`mistral_testing.samples`, deterministic for a
 seed), with a few echoes of the request: the ``model`` asked for, the id in the path, the
 name and size of an uploaded file, and a short fixed sentence as a completion's content
-(JSON of the schema asked for, when a request asks for one: ``chat.parse``).
+(JSON of the schema asked for, when a request asks for one: ``chat.parse``; a call of a
+declared function, when a request declares ``tools`` and ends with the user's message).
 A call that asks for events (``"stream": true``, or ``accept: text/event-stream``) gets
 server-sent events (a completion's sentence word by word, then ``data: [DONE]``; two
 sample events of other streams), a download (``accept: */*``) gets bytes, and a page of a
@@ -64,6 +65,8 @@ from mistral_testing.samples import (
     sample_value,
     streams_only,
     structured_reply,
+    tool_call_deltas,
+    tool_call_reply,
 )
 
 __all__ = [
@@ -332,14 +335,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             choice = choices[0]
             message = choice.get("message")
             if is_object(message):
-                message["content"] = _reply(request)
+                call = tool_call_reply(request)
+                message["content"] = "" if call else _reply(request)
                 message.pop("tool_calls", None)
                 message.pop("prefix", None)
+                if call:
+                    message["tool_calls"] = [call]
                 choice.pop("messages", None)
                 choice["index"] = 0
-                choice["finish_reason"] = "stop"
+                choice["finish_reason"] = "tool_calls" if call else "stop"
                 answer["choices"] = [choice]
-                _count_usage(answer, request)
+                _count_usage(answer, request, call)
         return answer
 
     def _stream(self, operation: Operation[Any, Any], request: dict[str, Any]) -> bool:
@@ -541,11 +547,12 @@ def _dumps(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _count_usage(answer: dict[str, Any], request: Any) -> None:
+def _count_usage(answer: dict[str, Any], request: Any, call: dict[str, Any] | None) -> None:
+    """Count a word as a token: those of the reply, or of its tool ``call``'s arguments."""
     usage = answer.get("usage")
     if is_object(usage):
         prompt = max(1, len(_dumps(request.get("messages", request))) // 4)
-        completion = len(_reply(request).split())
+        completion = len((call["function"]["arguments"] if call else _reply(request)).split())
         usage.update(
             prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
         )
@@ -557,22 +564,34 @@ def _reply(request: Any) -> str:
 
 
 def _completion_chunks(sample: dict[str, Any], request: dict[str, Any]) -> Iterator[Any]:
-    """The sentence as word deltas, then a last chunk with ``finish_reason`` and usage."""
+    """The sentence as word deltas (or a tool call in pieces), then a last chunk with
+    ``finish_reason`` and usage."""
     base = copy.deepcopy(sample)
     if isinstance(request.get("model"), str):
         base["model"] = request["model"]
     usage = base.pop("usage", None)
-    words = _reply(request).split(" ")
-    for index, word in enumerate(words):
+    call = tool_call_reply(request)
+    deltas = tool_call_deltas([call]) if call else _word_deltas(_reply(request))
+    for delta in deltas:
+        yield {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+    finish_reason = "tool_calls" if call else "stop"
+    last = {
+        **base,
+        "choices": [{"index": 0, "delta": {"content": ""}, "finish_reason": finish_reason}],
+    }
+    if usage is not None:
+        last["usage"] = usage
+        _count_usage(last, request, call)
+    yield last
+
+
+def _word_deltas(text: str) -> Iterator[dict[str, Any]]:
+    """``text`` word by word, the first delta saying who speaks."""
+    for index, word in enumerate(text.split(" ")):
         delta: dict[str, Any] = {"content": word if index == 0 else " " + word}
         if index == 0:
             delta["role"] = "assistant"
-        yield {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
-    last = {**base, "choices": [{"index": 0, "delta": {"content": ""}, "finish_reason": "stop"}]}
-    if usage is not None:
-        last["usage"] = usage
-        _count_usage(last, request)
-    yield last
+        yield delta
 
 
 class FakeServer:
