@@ -52,14 +52,24 @@ STREAMS: dict[str, StreamKind] = {
 
 HAND_WRITTEN: dict[str, tuple[str, ...]] = {
     "mistral-plugin-agents": (COMPLETION_STREAMS,),
-    "mistral-plugin-chat": ("._parsed", "._schema", COMPLETION_STREAMS, "._tools"),
+    "mistral-plugin-chat": (
+        "._parsed",
+        "._parsed_stream",
+        "._schema",
+        COMPLETION_STREAMS,
+        "._tools",
+    ),
     "mistral-plugin-fim": (COMPLETION_STREAMS,),
 }
 """Distribution -> the hand-written modules whose ``__all__`` its package exports: its
 own (``._tools``), or shared ones of ``mistral-types`` its groups use."""
 
 MIXINS: dict[str, Mixin] = {
-    "Chat": Mixin("mistral_plugin_chat._parse", "ChatParsing", {"complete": ("response_format",)}),
+    "Chat": Mixin(
+        "mistral_plugin_chat._parse",
+        "ChatParsing",
+        {"complete": ("response_format",), "stream": ("response_format",)},
+    ),
 }
 """Generated group class -> the mixin it derives from (before ``Resource``)."""
 

@@ -105,6 +105,7 @@ class _Answer:
         headers: Mapping[str, str] | None = None,
         chunks: Sequence[str] | None = None,
         tool_calls: _ToolCalls = None,
+        finish_reason: str | None = None,
     ) -> None:
         self.status = status
         self.json = json
@@ -112,6 +113,7 @@ class _Answer:
         self.headers = dict(headers or {})
         self.chunks = chunks
         self.tool_calls = tool_calls
+        self.finish_reason = finish_reason or ("tool_calls" if tool_calls else "stop")
 
     def response(self, route: _Route, request: SentRequest, stream: bool) -> httpx.Response:
         headers = self.headers
@@ -124,17 +126,13 @@ class _Answer:
             return httpx.Response(self.status, json=self.json, headers=headers)
         if route.completion:
             model = _requested_model(request)
+            answer = self
             if self.chunks is None:  # nothing queued
                 chunks, tool_calls = _default_reply(request)
-            else:
-                chunks, tool_calls = self.chunks, self.tool_calls
+                answer = _Answer(chunks=chunks, tool_calls=tool_calls)
             if stream:
-                return _event_stream(_completion_chunks(model, chunks, tool_calls), headers)
-            return httpx.Response(
-                self.status,
-                json=_completion(model, "".join(chunks), tool_calls),
-                headers=headers,
-            )
+                return _event_stream(answer.completion_chunks(model), headers)
+            return httpx.Response(self.status, json=answer.completion(model), headers=headers)
         from .samples import paged, sample_value
 
         operation = route.operation
@@ -150,6 +148,52 @@ class _Answer:
             return httpx.Response(self.status, content=b"", headers=headers)
         answer = paged(operation, sample_value(returns, full=True), dict(request.url.params))
         return httpx.Response(self.status, json=answer, headers=headers)
+
+    def completion(self, model: str) -> dict[str, Any]:
+        """The whole completion of a queued reply."""
+        message = {
+            "role": "assistant",
+            "content": "".join(self.chunks or ()),
+            "tool_calls": self.tool_calls,
+        }
+        return {
+            "id": f"mock-{next(_ids)}",
+            "object": "chat.completion",
+            "model": model,
+            "created": int(time.time()),
+            "usage": _USAGE,
+            "choices": [{"index": 0, "message": message, "finish_reason": self.finish_reason}],
+        }
+
+    def completion_chunks(self, model: str) -> Iterator[Any]:
+        """The chunks of a queued reply, streamed: one per piece of text, the tool calls
+        in pieces, then one with the finish reason and the usage."""
+        id_ = f"mock-{next(_ids)}"
+        created = int(time.time())
+
+        def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+            made: dict[str, Any] = {
+                "id": id_,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+            }
+            if finish_reason is not None:
+                made["usage"] = _USAGE
+            return made
+
+        pieces = [piece for piece in self.chunks or () if piece]
+        for number, piece in enumerate(pieces):
+            yield chunk(
+                {"role": "assistant", "content": piece} if number == 0 else {"content": piece}
+            )
+        if self.tool_calls:
+            from .samples import tool_call_deltas
+
+            for delta in tool_call_deltas(self.tool_calls):
+                yield chunk(delta)
+        yield chunk({"content": ""}, self.finish_reason)
 
 
 _DEFAULT = _Answer()
@@ -232,16 +276,22 @@ class CompletionMock(GroupMock):
         status: int = 200,
         headers: Mapping[str, str] | None = None,
         body: bytes | None = None,
+        finish_reason: str = "stop",
     ) -> None:
-        """Queue a completion saying ``content``; or an answer of ``json`` / ``body``."""
+        """Queue a completion saying ``content`` (which ends for ``finish_reason``: ``"length"``
+        for a reply cut by ``max_tokens``); or an answer of ``json`` / ``body``."""
         if content is None:
             super().reply(json, status=status, headers=headers, body=body)
         else:
-            self._queue.append(_Answer(status=status, chunks=[content], headers=headers))
+            answer = _Answer(
+                status=status, chunks=[content], headers=headers, finish_reason=finish_reason
+            )
+            self._queue.append(answer)
 
-    def reply_stream(self, chunks: Iterable[str]) -> None:
-        """Queue a completion said in these pieces (one streamed chunk each)."""
-        self._queue.append(_Answer(chunks=list(chunks)))
+    def reply_stream(self, chunks: Iterable[str], *, finish_reason: str = "stop") -> None:
+        """Queue a completion said in these pieces (one streamed chunk each), which ends for
+        ``finish_reason``."""
+        self._queue.append(_Answer(chunks=list(chunks), finish_reason=finish_reason))
 
     def tool_call(
         self, name: str, arguments: Mapping[str, Any] | None = None, *, id: str | None = None
@@ -456,53 +506,6 @@ def _requested_model(request: httpx.Request) -> str:
 
 _USAGE = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
 _ids = itertools.count(1)
-
-
-def _completion(model: str, content: str, tool_calls: _ToolCalls) -> dict[str, Any]:
-    message: dict[str, Any] = {"role": "assistant", "content": content, "tool_calls": tool_calls}
-    return {
-        "id": f"mock-{next(_ids)}",
-        "object": "chat.completion",
-        "model": model,
-        "created": int(time.time()),
-        "usage": _USAGE,
-        "choices": [
-            {
-                "index": 0,
-                "message": message,
-                "finish_reason": "tool_calls" if tool_calls else "stop",
-            }
-        ],
-    }
-
-
-def _completion_chunks(model: str, chunks: Sequence[str], tool_calls: _ToolCalls) -> Iterator[Any]:
-    id_ = f"mock-{next(_ids)}"
-    created = int(time.time())
-
-    def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
-        made: dict[str, Any] = {
-            "id": id_,
-            "object": "chat.completion.chunk",
-            "created": created,
-            "model": model,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
-        }
-        if finish_reason is not None:
-            made["usage"] = _USAGE
-        return made
-
-    pieces = [piece for piece in chunks if piece]
-    for number, piece in enumerate(pieces):
-        yield chunk({"role": "assistant", "content": piece} if number == 0 else {"content": piece})
-    if tool_calls:
-        from .samples import tool_call_deltas
-
-        for delta in tool_call_deltas(tool_calls):
-            yield chunk(delta)
-        yield chunk({"content": ""}, "tool_calls")
-    else:
-        yield chunk({"content": ""}, "stop")
 
 
 def _event_stream(

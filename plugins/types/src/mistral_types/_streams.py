@@ -13,6 +13,7 @@ carries what arrived before it as ``error.partial_response``.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic
 
@@ -52,24 +53,32 @@ class _Answer(Generic[R]):
     _max_answer_bytes: int | None
     _closed: bool
     _finished: bool
+    _too_large: Callable[[], bool]
+    """Whether the answer outgrew ``max_response_bytes``, and so was not kept."""
 
     def _keep_answer(
         self, parse: Callable[[Any, ServerSentEvent], Any], on_error: Callable[[MistralError], None]
     ) -> tuple[Callable[[Any, ServerSentEvent], Any], Callable[[MistralError], None]]:
         """Start keeping the events' data: the stream's ``parse`` and ``on_error``, wrapped."""
         self._data: list[str] = []
-        self._kept_size = 0
         self._accumulator = CompletionAccumulator()
         self._final: R | None = None
-        data = self._data
-        limit = self._max_answer_bytes
+        keep = self._data.append
+        room = self._max_answer_bytes or sys.maxsize
 
         def parse_and_keep(payload: Any, event: ServerSentEvent) -> Any:
+            nonlocal room
             item = parse(payload, event)
-            self._kept_size += len(event.data)
-            if limit is None or self._kept_size <= limit:
-                data.append(event.data)
+            data = event.data
+            room -= len(data)
+            if room >= 0:
+                keep(data)
             return item
+
+        def too_large() -> bool:
+            return room < 0
+
+        self._too_large = too_large
 
         def with_partial_response(error: MistralError) -> None:
             error.partial_response = self._partial_response()
@@ -83,12 +92,12 @@ class _Answer(Generic[R]):
         Each choice not finished yet says ``finish_reason`` ``"incomplete"``; the usage
         counts are 0 until the last event brings them.
         """
-        if self._max_answer_bytes is not None and self._kept_size > self._max_answer_bytes:
+        if self._too_large():
             raise ResponseTooLargeError(
                 f"the streamed answer is larger than max_response_bytes "
                 f"({self._max_answer_bytes}): it was not kept",
                 self.http,
-                limit=self._max_answer_bytes,
+                limit=self._max_answer_bytes or 0,
             )
         add = self._accumulator.add
         for data in self._data:
@@ -121,7 +130,7 @@ class _Answer(Generic[R]):
         return self._final
 
 
-def _text_of(event: CompletionEvent) -> str:
+def event_text(event: CompletionEvent) -> str:
     """The text an event adds to the first choice (its thinking left out)."""
     for choice in event.data.choices:
         if choice.index == 0:
@@ -155,7 +164,7 @@ class CompletionStream(_Answer[R], EventStream[CompletionEvent]):
         whole answer after it.
         """
         for event in self:
-            text = _text_of(event)
+            text = event_text(event)
             if text:
                 yield text
 
@@ -191,7 +200,7 @@ class AsyncCompletionStream(_Answer[R], AsyncEventStream[CompletionEvent]):
     async def text_stream(self) -> AsyncIterator[str]:
         """The text of the answer as it arrives: see :attr:`CompletionStream.text_stream`."""
         async for event in self:
-            text = _text_of(event)
+            text = event_text(event)
             if text:
                 yield text
 

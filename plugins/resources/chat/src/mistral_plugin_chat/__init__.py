@@ -29,11 +29,13 @@ if TYPE_CHECKING:
         ReplyTruncatedError,
         ReplyValidationError,
     )
+    from ._parsed_stream import AsyncParsedCompletionStream, ParsedCompletionStream
     from ._schema import json_schema, response_format, response_format_from_pydantic_model
     from ._tools import FunctionTool, ToolArgumentsError, function_tool
 
 __all__ = [
     "AsyncCompletionStream",
+    "AsyncParsedCompletionStream",
     "Chat",
     "CompletionStream",
     "EmptyReplyError",
@@ -43,6 +45,7 @@ __all__ = [
     "ParsedAssistantMessage",
     "ParsedChatCompletionChoice",
     "ParsedChatCompletionResponse",
+    "ParsedCompletionStream",
     "ReplyNotJSONError",
     "ReplyTruncatedError",
     "ReplyValidationError",
@@ -69,6 +72,8 @@ _MODULES = {
     "ReplyNotJSONError": "._parsed",
     "ReplyTruncatedError": "._parsed",
     "ReplyValidationError": "._parsed",
+    "AsyncParsedCompletionStream": "._parsed_stream",
+    "ParsedCompletionStream": "._parsed_stream",
     "json_schema": "._schema",
     "response_format": "._schema",
     "response_format_from_pydantic_model": "._schema",
