@@ -17,19 +17,25 @@ PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 
 
 @dataclass(frozen=True)
+class Arguments:
+    """The keyword arguments of a generated method that a mixin's methods pass on."""
+
+    method: str
+    taken: tuple[str, ...]
+    """Those the mixin's methods take themselves, and so are not passed on."""
+
+
+@dataclass(frozen=True)
 class Mixin:
     """A hand-written class that a generated group class derives from, for its methods."""
 
     module: str
     """Its module, imported when the group is (keep it light: no models at import)."""
     name: str
-    arguments: Mapping[str, tuple[str, ...]] = field(default_factory=dict[str, tuple[str, ...]])
-    """Generated method -> the keyword arguments the mixin's methods take themselves.
-
-    For each, the generator writes (for type checkers only) a ``TypedDict`` of the
-    method's other keyword arguments and call options, ``<Method>Arguments``
-    (``CompleteArguments``), so that a mixin's method passes them on typed.
-    """
+    arguments: Mapping[str, Arguments] = field(default_factory=dict[str, Arguments])
+    """For type checkers only, the generator writes a ``TypedDict`` of each, by its name
+    (``CompleteArguments``: those of ``complete``, call options included, but
+    ``response_format``), so that a mixin's methods pass them on typed."""
 
 
 @dataclass(frozen=True)
@@ -64,14 +70,19 @@ HAND_WRITTEN: dict[str, tuple[str, ...]] = {
 """Distribution -> the hand-written modules whose ``__all__`` its package exports: its
 own (``._tools``), or shared ones of ``mistral-types`` its groups use."""
 
-MIXINS: dict[str, Mixin] = {
-    "Chat": Mixin(
-        "mistral_plugin_chat._parse",
-        "ChatParsing",
-        {"complete": ("response_format",), "stream": ("response_format",)},
+MIXINS: dict[str, tuple[Mixin, ...]] = {
+    "Chat": (
+        Mixin(
+            "mistral_plugin_chat._parse",
+            "ChatParsing",
+            {
+                "CompleteArguments": Arguments("complete", ("response_format",)),
+                "StreamArguments": Arguments("stream", ("response_format",)),
+            },
+        ),
     ),
 }
-"""Generated group class -> the mixin it derives from (before ``Resource``)."""
+"""Generated group class -> the mixins it derives from (before ``Resource``)."""
 
 
 def exports(distribution: str) -> dict[str, str]:

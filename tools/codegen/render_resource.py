@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import textwrap
 
-from .extras import MIXINS, STREAMS, Mixin
+from .extras import MIXINS, STREAMS, Arguments, Mixin
 from .groups import Group
 from .layout import GroupPlan, MethodPlan, Param
 from .render_models import WIDTH, _docstring, header
 from .render_typing import import_line
-from .schemas import Definitions, ModelDef, UnionDef, pascal, split_union
+from .schemas import Definitions, ModelDef, UnionDef, split_union
 
 _KINDS = {
     "call": ("_call", "{returns}"),
@@ -45,8 +45,8 @@ def render_resource(
     methods = [
         _method(m, definitions, is_async) for m in group_plan.methods for is_async in (False, True)
     ]
-    mixin = MIXINS.get(group.class_name)
-    bases = f"{mixin.name}, Resource" if mixin else "Resource"
+    mixins = MIXINS.get(group.class_name, ())
+    bases = ", ".join([*(mixin.name for mixin in mixins), "Resource"])
     class_text = "\n".join(
         [
             f"class {group.class_name}({bases}):",
@@ -56,14 +56,18 @@ def render_resource(
             *methods,
         ]
     ).rstrip()
-    arguments = _arguments_types(group_plan, mixin, definitions) if mixin else []
+    arguments = [
+        _arguments_type(group_plan, name, arguments, mixin, definitions)
+        for mixin in mixins
+        for name, arguments in mixin.arguments.items()
+    ]
     text = "\n\n\n".join([*operations, *arguments, class_text])
     module_doc = f"``client.{' / client.'.join(group.paths)}``: {group.summary}"
     imports = _imports(group_plan, text, [import_line(g, group.package) for g in below.values()])
-    if mixin:  # a module of the plugin's own package is imported relatively
-        module = mixin.module.removeprefix(group.package)
+    if mixins:  # a module of the plugin's own package is imported relatively
         at = imports.index("from mistral_core.resource import Resource, operation") + 1
-        imports[at:at] = ["", f"from {module} import {mixin.name}"]
+        own = [f"from {m.module.removeprefix(group.package)} import {m.name}" for m in mixins]
+        imports[at:at] = ["", *sorted(own)]
     lines = [header(sources), _docstring(module_doc, 0), "", *imports]
     lines += ["", f'__all__ = ["{group.class_name}"]', "", "", text, ""]
     return "\n".join(lines)
@@ -199,34 +203,30 @@ def _param_type(param: Param, definitions: Definitions) -> str:
     return " | ".join(members)
 
 
-def _arguments_types(group_plan: GroupPlan, mixin: Mixin, definitions: Definitions) -> list[str]:
-    """The ``TypedDict`` of each method's keyword arguments that a mixin's methods pass on
-    (all but those the mixin takes itself), for type checkers only."""
-    plans = {plan.method.name: plan for plan in group_plan.methods}
-    return [
-        _arguments_type(plans[name], taken, mixin, definitions)
-        for name, taken in mixin.arguments.items()
-    ]
-
-
 def _arguments_type(
-    plan: MethodPlan, taken: tuple[str, ...], mixin: Mixin, definitions: Definitions
+    group_plan: GroupPlan, name: str, arguments: Arguments, mixin: Mixin, definitions: Definitions
 ) -> str:
-    method = plan.method.name
-    params = [p for p in sorted(plan.params, key=lambda p: not p.required) if p.name not in taken]
+    """The ``TypedDict`` of a method's keyword arguments that a mixin's methods pass on
+    (all but those the mixin takes itself), for type checkers only."""
+    plan = next(plan for plan in group_plan.methods if plan.method.name == arguments.method)
+    params = sorted(plan.params, key=lambda p: not p.required)
     fields: list[str] = []
     for param in params:
-        kind = _param_type(param, definitions)
-        fields.append(f"        {param.name}: {f'Required[{kind}]' if param.required else kind}")
+        if param.name not in arguments.taken:
+            kind = _param_type(param, definitions)
+            fields.append(
+                f"        {param.name}: {f'Required[{kind}]' if param.required else kind}"
+            )
+    taken = ", ".join(f"``{n}``" for n in arguments.taken)
     doc = (
-        f"The keyword arguments of ``{method}`` but {', '.join(f'``{n}``' for n in taken)}, "
+        f"The keyword arguments of ``{arguments.method}`` but {taken}, "
         f"which :class:`~{mixin.module}.{mixin.name}` passes on."
     )
     return "\n".join(
         [
             "if TYPE_CHECKING:",
             "",
-            f"    class {pascal(method)}Arguments(CallOptions, total=False):",
+            f"    class {name}(CallOptions, total=False):",
             _docstring(doc, 8),
             "",
             *fields,
