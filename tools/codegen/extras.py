@@ -63,6 +63,7 @@ HAND_WRITTEN: dict[str, tuple[str, ...]] = {
         "._parsed_stream",
         "._schema",
         COMPLETION_STREAMS,
+        "._tool_run",
         "._tools",
     ),
     "mistral-plugin-fim": (COMPLETION_STREAMS,),
@@ -78,6 +79,14 @@ MIXINS: dict[str, tuple[Mixin, ...]] = {
             {
                 "CompleteArguments": Arguments("complete", ("response_format",)),
                 "StreamArguments": Arguments("stream", ("response_format",)),
+            },
+        ),
+        Mixin(
+            "mistral_plugin_chat._run_tools",
+            "ChatToolRunning",
+            {
+                "ToolRunArguments": Arguments("complete", ("messages", "tools")),
+                "ToolRunStreamArguments": Arguments("stream", ("messages", "tools")),
             },
         ),
     ),

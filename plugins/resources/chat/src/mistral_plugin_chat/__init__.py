@@ -31,16 +31,19 @@ if TYPE_CHECKING:
     )
     from ._parsed_stream import AsyncParsedCompletionStream, ParsedCompletionStream
     from ._schema import json_schema, response_format, response_format_from_pydantic_model
+    from ._tool_run import AsyncToolRun, MaxTurnsExceededError, ToolResult, ToolRun
     from ._tools import FunctionTool, ToolArgumentsError, function_tool
 
 __all__ = [
     "AsyncCompletionStream",
     "AsyncParsedCompletionStream",
+    "AsyncToolRun",
     "Chat",
     "CompletionStream",
     "EmptyReplyError",
     "FunctionTool",
     "IncompleteStreamError",
+    "MaxTurnsExceededError",
     "ParseError",
     "ParsedAssistantMessage",
     "ParsedChatCompletionChoice",
@@ -50,6 +53,8 @@ __all__ = [
     "ReplyTruncatedError",
     "ReplyValidationError",
     "ToolArgumentsError",
+    "ToolResult",
+    "ToolRun",
     "function_tool",
     "json_schema",
     "response_format",
@@ -80,6 +85,10 @@ _MODULES = {
     "AsyncCompletionStream": "mistral_types._streams",
     "CompletionStream": "mistral_types._streams",
     "IncompleteStreamError": "mistral_types._streams",
+    "AsyncToolRun": "._tool_run",
+    "MaxTurnsExceededError": "._tool_run",
+    "ToolResult": "._tool_run",
+    "ToolRun": "._tool_run",
     "FunctionTool": "._tools",
     "ToolArgumentsError": "._tools",
     "function_tool": "._tools",

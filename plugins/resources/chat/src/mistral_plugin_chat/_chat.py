@@ -11,6 +11,7 @@ from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, operation
 
 from ._parse import ChatParsing
+from ._run_tools import ChatToolRunning
 
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from typing_extensions import Required, Unpack
@@ -109,7 +110,65 @@ if TYPE_CHECKING:
         safe_prompt: bool | Unset
 
 
-class Chat(ChatParsing, Resource):
+if TYPE_CHECKING:
+
+    class ToolRunArguments(CallOptions, total=False):
+        """The keyword arguments of ``complete`` but ``messages``, ``tools``, which
+        :class:`~mistral_plugin_chat._run_tools.ChatToolRunning` passes on.
+        """
+
+        model: Required[str]
+        temperature: float | Unset | None
+        top_p: float | Unset | None
+        max_tokens: int | Unset | None
+        stop: str | Sequence[str] | Unset | None
+        random_seed: int | Unset | None
+        metadata: Mapping[str, Any] | Unset | None
+        response_format: ResponseFormat | Mapping[str, Any] | Unset
+        tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset
+        presence_penalty: float | Unset | None
+        frequency_penalty: float | Unset | None
+        n: int | Unset | None
+        prediction: Prediction | Mapping[str, Any] | Unset
+        parallel_tool_calls: bool | Unset
+        reasoning_effort: ReasoningEffort | str | Unset | None
+        prompt_mode: MistralPromptMode | str | Unset | None
+        guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None
+        prompt_cache_key: str | Unset | None
+        service_tier: RequestedServiceTier | str | Unset | None
+        safe_prompt: bool | Unset
+
+
+if TYPE_CHECKING:
+
+    class ToolRunStreamArguments(CallOptions, total=False):
+        """The keyword arguments of ``stream`` but ``messages``, ``tools``, which
+        :class:`~mistral_plugin_chat._run_tools.ChatToolRunning` passes on.
+        """
+
+        model: Required[str]
+        temperature: float | Unset | None
+        top_p: float | Unset | None
+        max_tokens: int | Unset | None
+        stop: str | Sequence[str] | Unset | None
+        random_seed: int | Unset | None
+        metadata: Mapping[str, Any] | Unset | None
+        response_format: ResponseFormat | Mapping[str, Any] | Unset
+        tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset
+        presence_penalty: float | Unset | None
+        frequency_penalty: float | Unset | None
+        n: int | Unset | None
+        prediction: Prediction | Mapping[str, Any] | Unset
+        parallel_tool_calls: bool | Unset
+        reasoning_effort: ReasoningEffort | str | Unset | None
+        prompt_mode: MistralPromptMode | str | Unset | None
+        guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None
+        prompt_cache_key: str | Unset | None
+        service_tier: RequestedServiceTier | str | Unset | None
+        safe_prompt: bool | Unset
+
+
+class Chat(ChatParsing, ChatToolRunning, Resource):
     """Chat completions, whole or streamed."""
 
     @operation(COMPLETE)
