@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         ReplyValidationError,
     )
     from ._schema import json_schema, response_format, response_format_from_pydantic_model
-    from ._tools import FunctionTool, ToolArgumentsError, function_tool
+    from ._tools import FunctionTool, ToolArgumentsError, function_tool, tool_arguments
 
 __all__ = [
     "Chat",
@@ -42,6 +42,7 @@ __all__ = [
     "json_schema",
     "response_format",
     "response_format_from_pydantic_model",
+    "tool_arguments",
 ]
 
 if TYPE_CHECKING:  # the models, which run time loads on first use (below)
@@ -66,6 +67,7 @@ _MODULES = {
     "FunctionTool": "_tools",
     "ToolArgumentsError": "_tools",
     "function_tool": "_tools",
+    "tool_arguments": "_tools",
 }
 """Group class or helper -> its module; anything else is a model."""
 

@@ -12,6 +12,9 @@ from mistral_core.resource import Resource, operation
 
 from ._parse import ChatParsing
 
+# imported at run time: its module teaches request bodies functions as tools
+from ._tool_functions import ToolFunction
+
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from typing_extensions import Required, Unpack
 
@@ -63,7 +66,9 @@ if TYPE_CHECKING:
         stop: str | Sequence[str] | Unset | None
         random_seed: int | Unset | None
         metadata: Mapping[str, Any] | Unset | None
-        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any]] | Unset | None
+        tools: (
+            Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction] | Unset | None
+        )
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset
         presence_penalty: float | Unset | None
         frequency_penalty: float | Unset | None
@@ -94,7 +99,9 @@ class Chat(ChatParsing, Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,
@@ -211,7 +218,9 @@ class Chat(ChatParsing, Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,
@@ -272,7 +281,9 @@ class Chat(ChatParsing, Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,
@@ -393,7 +404,9 @@ class Chat(ChatParsing, Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,
