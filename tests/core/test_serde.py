@@ -7,7 +7,17 @@ from typing import Annotated, Any, Literal
 import attrs
 import pytest
 
-from mistral_core import UNSET, FieldError, Model, OpenEnum, Tagged, UnknownVariant, Unset, serde
+from mistral_core import (
+    UNSET,
+    FieldError,
+    Model,
+    OpenEnum,
+    Tagged,
+    UnknownVariant,
+    Unset,
+    models,
+    serde,
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -190,3 +200,63 @@ def test_responses_read_lists_enums_and_none_inline_as_their_hooks_would() -> No
     ]:
         with pytest.raises(ValueError, match=problem):
             serde.read(bad, Palette)
+
+
+@attrs.frozen
+class Litter:
+    """A value that is not a model: what a plugin teaches requests."""
+
+    lives: tuple[int, ...]
+
+
+@pytest.fixture
+def taught(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The registrations of ``register_request_value``, as they were, restored after the test."""
+    registrations = list(models._taught)
+    monkeypatch.setattr(models, "_taught", registrations)
+    return registrations
+
+
+def test_a_taught_value_is_sent_as_its_conversion(taught: list[Any]) -> None:
+    """Known by class or by predicate, converted to models or to JSON, at any depth."""
+    models.register_request_value(Litter, lambda litter: [Cat(lives=n) for n in litter.lives])
+    models.register_request_value(
+        lambda value: value == "tabby", lambda _: {"kind": "cat", "lives": 9}
+    )
+
+    sent = serde.to_request_json({"pets": Litter((1, 2))}, Owner)
+    assert sent == {"pets": [{"kind": "cat", "lives": 1}, {"kind": "cat", "lives": 2}]}
+    sent = serde.to_request_json({"pets": [Cat(lives=3), "tabby"], "from": "shelter"}, Owner)
+    assert sent == {
+        "pets": [{"kind": "cat", "lives": 3}, {"kind": "cat", "lives": 9}],
+        "from": "shelter",
+    }
+
+
+def test_the_first_registration_that_accepts_a_value_converts_it(taught: list[Any]) -> None:
+    models.register_request_value(Litter, lambda _: [Cat(lives=1)])
+    models.register_request_value(Litter, lambda _: [Cat(lives=2)])
+
+    assert serde.to_request_json({"pets": Litter(())}, Owner) == {
+        "pets": [{"kind": "cat", "lives": 1}]
+    }
+
+
+def test_input_that_passes_the_fast_check_asks_no_registration(taught: list[Any]) -> None:
+    asked: list[Any] = []
+    models.register_request_value(lambda value: asked.append(value) is not None, lambda v: v)
+
+    serde.to_request_json({"pets": [Cat(lives=1), {"kind": "cat", "lives": 2}]}, Owner)
+    assert asked == []
+    with pytest.raises(FieldError):
+        serde.to_request_json({"pets": [Cat(lives=1)], "from": 7}, Owner)
+    assert asked == [7]  # asked only about values that are neither containers nor models
+
+
+def test_a_taught_value_whose_conversion_does_not_fit_is_a_field_error(
+    taught: list[Any],
+) -> None:
+    models.register_request_value(Litter, lambda _: [{"kind": "cat", "lives": "nine"}])
+
+    with pytest.raises(FieldError, match=r"^pets\[0\]\.lives: expected int, got str 'nine'$"):
+        serde.to_request_json({"pets": Litter(())}, Owner)

@@ -2,8 +2,10 @@
 
 The generator never writes these modules; it re-exports what they name from the
 plugin's generated ``__init__``, loaded on first use (as a group's class is) and seen
-by type checkers, and it bases a group's class on the mixin named for it in
-:data:`MIXINS`, which is how a generated class gains hand-written methods.
+by type checkers, it bases a group's class on the mixin named for it in
+:data:`MIXINS`, which is how a generated class gains hand-written methods, and it
+widens the parameters named in :data:`TAUGHT` to the values a hand-written module
+teaches requests.
 """
 
 from __future__ import annotations
@@ -92,6 +94,46 @@ MIXINS: dict[str, tuple[Mixin, ...]] = {
     ),
 }
 """Generated group class -> the mixins it derives from (before ``Resource``)."""
+
+
+@dataclass(frozen=True)
+class Taught:
+    """Values that the items of a generated list parameter take besides the spec's types,
+    because a hand-written module teaches requests to send them
+    (``mistral_core.models.register_request_value``) when it is imported.
+
+    The module names their type; the group's module imports that name at run time (which
+    teaches requests the values when the group is mounted) and widens the parameter with it.
+    """
+
+    module: str
+    """The module that teaches them (keep it light: it is imported at mount)."""
+    name: str
+    """Their type, defined in :attr:`module`."""
+    summary: str
+    """What they are, for the comment of that import: ``functions as tools``."""
+
+    @property
+    def distribution(self) -> str:
+        """The distribution of :attr:`module`, which the group's distribution requires."""
+        return self.module.partition(".")[0].replace("_", "-")
+
+
+FUNCTIONS_AS_TOOLS = Taught(
+    "mistral_plugin_chat._tool_functions", "ToolFunction", "functions as tools"
+)
+"""``tools=[get_weather]``: a function is sent as the tool ``function_tool`` makes of it."""
+
+TAUGHT: dict[tuple[str, str], Taught] = {
+    ("Chat", "tools"): FUNCTIONS_AS_TOOLS,
+    ("Agents", "tools"): FUNCTIONS_AS_TOOLS,
+}
+"""(Generated group class, parameter) -> what the parameter's items take besides the spec's."""
+
+
+def taught(class_name: str) -> dict[str, Taught]:
+    """A group class's parameters that take taught values -> what they take."""
+    return {param: t for (name, param), t in TAUGHT.items() if name == class_name}
 
 
 def exports(distribution: str) -> dict[str, str]:

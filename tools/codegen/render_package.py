@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .extras import exports
+from .extras import exports, taught
 from .groups import DISTRIBUTIONS
 from .layout import TYPES_DISTRIBUTION, TYPES_PACKAGE, GroupPlan
 from .render_models import _docstring, header
@@ -48,6 +48,8 @@ TYPES_REQUIREMENT = requirement(TYPES_DISTRIBUTION)
 def render_pyproject(group_plans: list[GroupPlan], needs_types: bool) -> str:
     distribution = group_plans[0].group.distribution
     requirements = [CORE_REQUIREMENT, *([TYPES_REQUIREMENT] if needs_types else [])]
+    teachers = {t.distribution for g in group_plans for t in taught(g.group.class_name).values()}
+    requirements += [requirement(d) for d in sorted(teachers - {distribution})]
     entry_points = [
         f'"{path}" = "{g.module}:{g.group.class_name}"'
         for g in group_plans

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Mapping
 
-from .extras import MIXINS, STREAMS, Arguments, Mixin
+from .extras import MIXINS, STREAMS, Arguments, Mixin, Taught, taught
 from .groups import Group
 from .layout import GroupPlan, MethodPlan, Param
 from .render_models import WIDTH, _docstring, header
@@ -42,8 +43,11 @@ def render_resource(
             f"{group.class_name}: groups below named as its methods or models: {clashes}"
         )
     operations = _operations(group_plan)
+    params_taught = taught(group.class_name)
     methods = [
-        _method(m, definitions, is_async) for m in group_plan.methods for is_async in (False, True)
+        _method(m, definitions, is_async, params_taught)
+        for m in group_plan.methods
+        for is_async in (False, True)
     ]
     mixins = MIXINS.get(group.class_name, ())
     bases = ", ".join([*(mixin.name for mixin in mixins), "Resource"])
@@ -57,20 +61,30 @@ def render_resource(
         ]
     ).rstrip()
     arguments = [
-        _arguments_type(group_plan, name, arguments, mixin, definitions)
+        _arguments_type(group_plan, name, arguments, mixin, definitions, params_taught)
         for mixin in mixins
         for name, arguments in mixin.arguments.items()
     ]
     text = "\n\n\n".join([*operations, *arguments, class_text])
     module_doc = f"``client.{' / client.'.join(group.paths)}``: {group.summary}"
     imports = _imports(group_plan, text, [import_line(g, group.package) for g in below.values()])
+    at = imports.index("from mistral_core.resource import Resource, operation") + 1
     if mixins:  # a module of the plugin's own package is imported relatively
-        at = imports.index("from mistral_core.resource import Resource, operation") + 1
         own = [f"from {m.module.removeprefix(group.package)} import {m.name}" for m in mixins]
         imports[at:at] = ["", *sorted(own)]
+    for values in sorted(set(params_taught.values()), key=lambda t: t.module):
+        imports[at:at] = ["", _import_teaching(values, group.package)]
     lines = [header(sources), _docstring(module_doc, 0), "", *imports]
     lines += ["", f'__all__ = ["{group.class_name}"]', "", "", text, ""]
     return "\n".join(lines)
+
+
+def _import_teaching(values: Taught, package: str) -> str:
+    """The run-time import of the type of ``values``, from the module that teaches
+    requests them when it is imported (relatively, from the plugin's own package)."""
+    module = values.module.removeprefix(package)
+    comment = f"# imported at run time: its module teaches request bodies {values.summary}"
+    return f"{comment}\nfrom {module} import {values.name}"
 
 
 def _operations(group_plan: GroupPlan) -> list[str]:
@@ -139,7 +153,9 @@ def _pagination(plan: MethodPlan) -> str:
     return f"Pagination({', '.join(given)})"
 
 
-def _method(plan: MethodPlan, definitions: Definitions, is_async: bool) -> str:
+def _method(
+    plan: MethodPlan, definitions: Definitions, is_async: bool, taught: Mapping[str, Taught]
+) -> str:
     core_call, returns = _KINDS[plan.kind]
     items = plan.pages.item_type if plan.pages is not None else "Any"
     returns = returns.format(returns=_returns(plan), events=plan.events or "Any", items=items)
@@ -157,7 +173,7 @@ def _method(plan: MethodPlan, definitions: Definitions, is_async: bool) -> str:
         arguments += f", kind={stream_class}"
         load_kind = [f"        from {stream_kind.module} import {stream_class}", ""]
     params = sorted(plan.params, key=lambda p: not p.required)
-    signature = [f"        {_param(p, definitions)}," for p in params]
+    signature = [f"        {_param(p, definitions, taught.get(p.name))}," for p in params]
     check = []
     if plan.stream_sibling:  # the official SDK's flag, which must say what the method does
         streams = plan.kind == "stream"
@@ -188,13 +204,13 @@ def _method(plan: MethodPlan, definitions: Definitions, is_async: bool) -> str:
     return "\n".join(lines)
 
 
-def _param(param: Param, definitions: Definitions) -> str:
-    kind = _param_type(param, definitions)
+def _param(param: Param, definitions: Definitions, taught: Taught | None) -> str:
+    kind = _param_type(param, definitions, taught)
     return f"{param.name}: {kind}" if param.required else f"{param.name}: {kind} = UNSET"
 
 
-def _param_type(param: Param, definitions: Definitions) -> str:
-    kind = _widen(param.type, definitions)
+def _param_type(param: Param, definitions: Definitions, taught: Taught | None) -> str:
+    kind = _widen(param.type, definitions, taught.name if taught else "")
     if param.required:
         return kind
     members = [m for m in split_union(kind) if m != "None"] + ["Unset"]
@@ -204,7 +220,12 @@ def _param_type(param: Param, definitions: Definitions) -> str:
 
 
 def _arguments_type(
-    group_plan: GroupPlan, name: str, arguments: Arguments, mixin: Mixin, definitions: Definitions
+    group_plan: GroupPlan,
+    name: str,
+    arguments: Arguments,
+    mixin: Mixin,
+    definitions: Definitions,
+    taught: Mapping[str, Taught],
 ) -> str:
     """The ``TypedDict`` of a method's keyword arguments that a mixin's methods pass on
     (all but those the mixin takes itself), for type checkers only."""
@@ -213,7 +234,7 @@ def _arguments_type(
     fields: list[str] = []
     for param in params:
         if param.name not in arguments.taken:
-            kind = _param_type(param, definitions)
+            kind = _param_type(param, definitions, taught.get(param.name))
             fields.append(
                 f"        {param.name}: {f'Required[{kind}]' if param.required else kind}"
             )
@@ -234,14 +255,16 @@ def _arguments_type(
     )
 
 
-def _widen(expr: str, definitions: Definitions) -> str:
-    """A parameter takes a dict wherever a model goes, and any sequence for a list."""
+def _widen(expr: str, definitions: Definitions, taught: str = "") -> str:
+    """A parameter takes a dict wherever a model goes, and any sequence for a list, whose
+    items may also be values a module taught requests (``taught``, their type)."""
     members: list[str] = []
     for member in split_union(expr):
         list_of = re.fullmatch(r"list\[(.*)\]", member)
         dict_of = re.fullmatch(r"dict\[str, (.*)\]", member)
         if list_of:
-            member = f"Sequence[{_widen(list_of.group(1), definitions)}]"
+            items = _widen(list_of.group(1), definitions)
+            member = f"Sequence[{items} | {taught}]" if taught else f"Sequence[{items}]"
         elif dict_of:  # no ``list[`` nor ``dict[`` is left in a signature, where a method
             # of the class may be called ``list``
             member = f"Mapping[str, {_widen(dict_of.group(1), definitions)}]"

@@ -15,14 +15,17 @@ Every model reads and writes itself as JSON (:meth:`Model.to_dict`,
 :meth:`Model.from_dict`, and pydantic's names for the same, which users of the official
 SDK call), and keeps the fields the server sent that it does not know
 (:attr:`Model.model_extra`).
+
+A request takes a dict or a model wherever a model goes; :func:`register_request_value`
+teaches it other values (a plugin's own objects: the chat plugin's functions as tools).
 """
 
 from __future__ import annotations
 
 import enum
 import types
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, overload
 
 import attrs
 
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
     import httpx
 
 M = TypeVar("M", bound="Model")
+V = TypeVar("V")
 
 __all__ = [
     "UNSET",
@@ -39,6 +43,7 @@ __all__ = [
     "Tagged",
     "UnknownVariant",
     "Unset",
+    "register_request_value",
 ]
 
 
@@ -248,3 +253,41 @@ def _tags(raw: dict[str, Any]) -> str:
     """What an unknown variant says it is, for errors: its ``type`` / ``role`` / ..."""
     said = [f"{key}={raw[key]!r}" for key in ("type", "role", "object", "event") if key in raw]
     return ", ".join(said) or "no tag"
+
+
+# --- request values that are not models ------------------------------------------------
+
+
+@overload
+def register_request_value(kind: type[V], to_json: Callable[[V], Any]) -> None: ...
+
+
+@overload
+def register_request_value(kind: Callable[[Any], bool], to_json: Callable[[Any], Any]) -> None: ...
+
+
+def register_request_value(kind: Any, to_json: Callable[[Any], Any]) -> None:
+    """Teach request bodies a value that is not a model: a value of the class ``kind``
+    (or one the predicate ``kind`` accepts) found anywhere in a call's input is replaced
+    by ``to_json(value)``, JSON or a model, which is then checked as if the caller had
+    passed it. The first registration that accepts a value converts it.
+
+    For plugins, at import: the chat plugin teaches functions as tools
+    (``tools=[get_weather]``). Only input that fails the fast check is searched for such
+    values (see :func:`mistral_core.serde.to_request_json`), so a call with none costs
+    nothing more; dicts, lists, tuples and models are never asked about.
+    """
+    _taught.append((kind, to_json))
+
+
+_taught: list[tuple[type | Callable[[Any], bool], Callable[[Any], Any]]] = []
+"""The registrations of :func:`register_request_value`, in order."""
+
+
+def taught_value(value: Any) -> Any:
+    """What a request sends for ``value``, as :func:`register_request_value` taught it;
+    ``value`` itself when nothing was taught about it."""
+    for kind, to_json in _taught:
+        if isinstance(value, kind) if isinstance(kind, type) else kind(value):
+            return to_json(value)
+    return value

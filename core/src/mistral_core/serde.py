@@ -11,7 +11,9 @@ It comes in two strictnesses, built by the same :func:`make_converter`:
   a model wherever a model goes, no unknown keys, no ``"1"`` where an ``int`` goes, no
   string where a list goes. Its errors name the offending field. A dict may name a
   field by its JSON name (``textContent``) or its Python name (``text_content``, the
-  official SDK's); a pydantic model (anything with ``model_dump``) is taken as its dict.
+  official SDK's); a pydantic model (anything with ``model_dump``) is taken as its dict,
+  and so is any value a plugin taught requests
+  (:func:`~mistral_core.models.register_request_value`).
 
 Both write only what was set: a field holding ``UNSET`` is left out of the JSON. Fields
 the server sent that a model does not know are kept (``Model.model_extra``) and written
@@ -36,7 +38,17 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from ._guards import is_array, is_list_or_tuple, is_mapping, is_object
 from .errors import FieldError
-from .models import UNSET, Model, OpenEnum, Tagged, UnknownVariant, Unset, extra_of
+from .models import (
+    UNSET,
+    Model,
+    OpenEnum,
+    Tagged,
+    UnknownVariant,
+    Unset,
+    extra_of,
+    register_request_value,
+    taught_value,
+)
 
 __all__ = [
     "FieldError",
@@ -145,15 +157,16 @@ def to_request_json(value: Mapping[str, Any], cls: type[T]) -> Any:
         model = request_converter.get_structure_hook(cls)(value, cls)
     except Exception as error:
         plain = _plain(value)
-        if plain is not value:  # pydantic models in it: checked again as their dicts
+        if plain is not value:  # pydantic models or taught values in it: checked again
             return to_request_json(plain, cls)
         raise FieldError(_explained(error, value, cls, strict=True)) from None
     return request_converter.unstructure(model)
 
 
 def _plain(value: Any) -> Any:
-    """``value`` with every pydantic model in it (anything with ``model_dump`` that is
-    not one of ours) replaced by its JSON dict; ``value`` itself when there is none.
+    """``value`` with every value that is neither JSON nor one of our models (a pydantic
+    model, a value a plugin taught) replaced by what it is sent as; ``value`` itself
+    when there is none.
 
     Only a call whose input failed the fast check pays for this walk.
     """
@@ -165,9 +178,22 @@ def _plain(value: Any) -> Any:
         converted = [_plain(item) for item in value]
         changed = any(new is not old for new, old in zip(converted, value, strict=True))
         return converted if changed else value
-    if not isinstance(value, Model) and callable(getattr(value.__class__, "model_dump", None)):
-        return _plain(value.model_dump(mode="json", by_alias=True, exclude_none=True))
-    return value
+    if isinstance(value, Model):
+        return value
+    taught = taught_value(value)
+    return value if taught is value else _plain(taught)
+
+
+def _is_pydantic_model(value: Any) -> bool:
+    """Anything with ``model_dump`` (ours are models, never asked about)."""
+    return callable(getattr(value.__class__, "model_dump", None))
+
+
+def _pydantic_json(value: Any) -> Any:
+    return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+register_request_value(_is_pydantic_model, _pydantic_json)
 
 
 def dump(model: Any, *, by_alias: bool = True) -> Any:

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, operation
 
+# imported at run time: its module teaches request bodies functions as tools
+from mistral_plugin_chat._tool_functions import ToolFunction
+
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from typing_extensions import Unpack
 
@@ -61,7 +64,9 @@ class Agents(Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[AgentsCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[AgentsCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,
@@ -150,7 +155,9 @@ class Agents(Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[AgentsCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[AgentsCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,
@@ -205,7 +212,9 @@ class Agents(Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[AgentsCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[AgentsCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,
@@ -301,7 +310,9 @@ class Agents(Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[AgentsCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[AgentsCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,

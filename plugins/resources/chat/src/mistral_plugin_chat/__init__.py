@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ._parsed_stream import AsyncParsedCompletionStream, ParsedCompletionStream
     from ._schema import json_schema, response_format, response_format_from_pydantic_model
     from ._tool_run import AsyncToolRun, MaxTurnsExceededError, ToolResult, ToolRun
-    from ._tools import FunctionTool, ToolArgumentsError, function_tool
+    from ._tools import FunctionTool, ToolArgumentsError, function_tool, tool_arguments
 
 __all__ = [
     "AsyncCompletionStream",
@@ -59,6 +59,7 @@ __all__ = [
     "json_schema",
     "response_format",
     "response_format_from_pydantic_model",
+    "tool_arguments",
 ]
 
 if TYPE_CHECKING:  # the models, which run time loads on first use (below)
@@ -92,6 +93,7 @@ _MODULES = {
     "FunctionTool": "._tools",
     "ToolArgumentsError": "._tools",
     "function_tool": "._tools",
+    "tool_arguments": "._tools",
 }
 """Group class or helper -> its module (from this package: ``.``); anything else is a model."""
 

@@ -13,6 +13,9 @@ from mistral_core.resource import Resource, operation
 from ._parse import ChatParsing
 from ._run_tools import ChatToolRunning
 
+# imported at run time: its module teaches request bodies functions as tools
+from ._tool_functions import ToolFunction
+
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from typing_extensions import Required, Unpack
 
@@ -65,7 +68,9 @@ if TYPE_CHECKING:
         stop: str | Sequence[str] | Unset | None
         random_seed: int | Unset | None
         metadata: Mapping[str, Any] | Unset | None
-        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any]] | Unset | None
+        tools: (
+            Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction] | Unset | None
+        )
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset
         presence_penalty: float | Unset | None
         frequency_penalty: float | Unset | None
@@ -95,7 +100,9 @@ if TYPE_CHECKING:
         stop: str | Sequence[str] | Unset | None
         random_seed: int | Unset | None
         metadata: Mapping[str, Any] | Unset | None
-        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any]] | Unset | None
+        tools: (
+            Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction] | Unset | None
+        )
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset
         presence_penalty: float | Unset | None
         frequency_penalty: float | Unset | None
@@ -184,7 +191,9 @@ class Chat(ChatParsing, ChatToolRunning, Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,
@@ -301,7 +310,9 @@ class Chat(ChatParsing, ChatToolRunning, Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,
@@ -362,7 +373,9 @@ class Chat(ChatParsing, ChatToolRunning, Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,
@@ -486,7 +499,9 @@ class Chat(ChatParsing, ChatToolRunning, Resource):
         random_seed: int | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
         response_format: ResponseFormat | Mapping[str, Any] | Unset = UNSET,
-        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any]] | Unset | None = UNSET,
+        tools: Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction]
+        | Unset
+        | None = UNSET,
         tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset = UNSET,
         presence_penalty: float | Unset | None = UNSET,
         frequency_penalty: float | Unset | None = UNSET,

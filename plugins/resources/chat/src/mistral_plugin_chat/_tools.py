@@ -5,7 +5,8 @@ of the calls it makes.
 docstring (the description, and each parameter's) and its type hints (the JSON schema
 of its parameters, by :mod:`._schema`). The model's call comes back as JSON; the tool
 reads it into the types the function declares (:mod:`._values`), or says which
-argument is wrong.
+argument is wrong. A function given as it is in ``tools=[...]`` is sent as its tool
+(:mod:`._tool_functions`, :func:`tool_of`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import functools
 import inspect
 import json
 import typing
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
@@ -27,7 +29,7 @@ from ._schema import object_schema
 from ._values import ReadError, read
 from .models import Function, FunctionCall, Tool, ToolCall
 
-__all__ = ["FunctionTool", "ToolArgumentsError", "function_tool"]
+__all__ = ["FunctionTool", "ToolArgumentsError", "function_tool", "tool_arguments"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -75,7 +77,7 @@ class FunctionTool(Generic[P, R]):
         Raises :class:`ToolArgumentsError` for a call to another tool, arguments that are
         not a JSON object, and an argument missing, unknown or not of its type.
         """
-        function = call.function if isinstance(call, ToolCall) else call
+        function = _function_of(call)
         if function.name != self.name:
             raise ToolArgumentsError(self.name, f"the call is to the tool {function.name!r}")
         given = nulls_defaulted(self.parameters, _decoded(self.name, function.arguments))
@@ -99,6 +101,20 @@ class FunctionTool(Generic[P, R]):
             return read(parameter.type, value, parameter.name)
         except ReadError as exc:
             raise ToolArgumentsError(self.name, str(exc), parameter.name) from None
+
+
+def tool_arguments(call: ToolCall | FunctionCall) -> dict[str, Any]:
+    """The arguments of any tool call, as the JSON object the model sent (a string or an
+    object on the wire), for a tool that no :class:`FunctionTool` reads.
+
+    Raises :class:`ToolArgumentsError` for arguments that are not a JSON object.
+    """
+    function = _function_of(call)
+    return dict(_decoded(function.name, function.arguments))
+
+
+def _function_of(call: ToolCall | FunctionCall) -> FunctionCall:
+    return call.function if isinstance(call, ToolCall) else call
 
 
 def _decoded(tool: str, arguments: Mapping[str, Any] | str) -> Mapping[str, Any]:
@@ -164,3 +180,22 @@ def _parameters(fn: Callable[..., Any], described: Mapping[str, str]) -> list[Fi
         text = described.get(parameter.name)
         fields.append(attrs.evolve(field, description=text) if text else field)
     return fields
+
+
+def tool_of(fn: Callable[..., Any]) -> Tool:
+    """The tool a function given in ``tools=[...]`` is sent as: a :class:`FunctionTool`'s
+    own, else the one :func:`function_tool` makes, made once per function (a method's
+    once per function of its class, ``obj.method`` being a new object each time)."""
+    if isinstance(fn, FunctionTool):
+        return fn.tool
+    made, key = (_method_tools, fn.__func__) if inspect.ismethod(fn) else (_function_tools, fn)
+    tool = made.get(key)
+    if tool is None:
+        tool = made[key] = function_tool(fn).tool
+    return tool
+
+
+_function_tools: weakref.WeakKeyDictionary[Callable[..., Any], Tool] = weakref.WeakKeyDictionary()
+"""The tool of each function given in ``tools=[...]``, for as long as the function lives."""
+_method_tools: weakref.WeakKeyDictionary[Callable[..., Any], Tool] = weakref.WeakKeyDictionary()
+"""The tool of each method given, by the function of its class (the tool has no ``self``)."""
