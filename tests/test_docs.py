@@ -42,7 +42,13 @@ import pytest
 import respx
 
 from mistral_core import Operation, _transport
-from mistral_testing.samples import paged, sample_value, structured_reply
+from mistral_testing.samples import (
+    paged,
+    sample_value,
+    structured_reply,
+    tool_call_deltas,
+    tool_call_reply,
+)
 from tests.plugins import helpers
 from tests.typing.checkers import CHECKERS, run_checkers
 from tools.codegen.groups import GROUPS, Group
@@ -175,8 +181,12 @@ ALL_BLOCKS = [block for blocks in BLOCKS.values() for block in blocks]
 
 # --- the fake API ------------------------------------------------------------------------
 
+DONE = "data: [DONE]\n\n"
 
-def _completion(model: str, reply: list[str] = REPLY) -> dict[str, Any]:
+
+def _completion(
+    model: str, reply: list[str] = REPLY, call: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "id": "cmpl-e5cc70bb28c444948073e77776eb30ef",
         "object": "chat.completion",
@@ -186,8 +196,12 @@ def _completion(model: str, reply: list[str] = REPLY) -> dict[str, Any]:
         "choices": [
             {
                 "index": 0,
-                "finish_reason": "stop",
-                "message": {"role": "assistant", "content": "".join(reply), "tool_calls": None},
+                "finish_reason": "tool_calls" if call else "stop",
+                "message": {
+                    "role": "assistant",
+                    "content": "" if call else "".join(reply),
+                    "tool_calls": [call] if call else None,
+                },
             }
         ],
     }
@@ -325,18 +339,26 @@ class FakeAPI:
             reply = JSON_REPLY
         elif (structured := structured_reply(body)) is not None:
             reply = [structured]  # a sample of the schema, as chat.parse asks
+        call = tool_call_reply(body)  # a declared tool, called, as the testing kit does
         failure = self.failure()
         if failure is not None:
             return failure
         if body.get("stream"):
-            return self.stream(model, reply)
+            return self.stream(model, reply, call)
         headers = self.headers()
         if self.scenario == "deprecated-model":
             self.misbehaved += 1
             headers["x-model-deprecation-timestamp"] = "2026-03-30T00:00:00Z"
-        return httpx.Response(200, json=_completion(model, reply), headers=headers)
+        return httpx.Response(200, json=_completion(model, reply, call), headers=headers)
 
-    def stream(self, model: str, reply: list[str] = REPLY) -> httpx.Response:
+    def stream(
+        self, model: str, reply: list[str] = REPLY, call: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        if call is not None:
+            events = [_chunk(model, delta) for delta in tool_call_deltas([call])]
+            events += [_chunk(model, {"content": ""}, finish_reason="tool_calls"), DONE]
+            headers = self.headers(**{"content-type": "text/event-stream"})
+            return httpx.Response(200, content="".join(events).encode(), headers=headers)
         events = [_chunk(model, {"role": "assistant", "content": ""})]
         events += [_chunk(model, {"content": piece}) for piece in reply]
         if self.scenario == "stream-error":
@@ -347,7 +369,7 @@ class FakeAPI:
             self.misbehaved += 1
             events = [*events[:2], 'data: {"id": "cmpl-stream", "obj']
         else:
-            events += [_chunk(model, {"content": ""}, finish_reason="stop"), "data: [DONE]\n\n"]
+            events += [_chunk(model, {"content": ""}, finish_reason="stop"), DONE]
         headers = self.headers(**{"content-type": "text/event-stream"})
         return httpx.Response(200, content="".join(events).encode(), headers=headers)
 
