@@ -80,7 +80,6 @@ MIXINS: dict[str, tuple[Mixin, ...]] = {
             "ChatParsing",
             {
                 "CompleteArguments": Arguments("complete", ("response_format",)),
-                "StreamArguments": Arguments("stream", ("response_format",)),
             },
         ),
         Mixin(
@@ -88,7 +87,6 @@ MIXINS: dict[str, tuple[Mixin, ...]] = {
             "ChatToolRunning",
             {
                 "ToolRunArguments": Arguments("complete", ("messages", "tools")),
-                "ToolRunStreamArguments": Arguments("stream", ("messages", "tools")),
             },
         ),
     ),

@@ -60,11 +60,7 @@ def render_resource(
             *methods,
         ]
     ).rstrip()
-    arguments = [
-        _arguments_type(group_plan, name, arguments, mixin, definitions, params_taught)
-        for mixin in mixins
-        for name, arguments in mixin.arguments.items()
-    ]
+    arguments = _arguments_types(group_plan, mixins, definitions, params_taught)
     text = "\n\n\n".join([*operations, *arguments, class_text])
     module_doc = f"``client.{' / client.'.join(group.paths)}``: {group.summary}"
     imports = _imports(group_plan, text, [import_line(g, group.package) for g in below.values()])
@@ -219,40 +215,56 @@ def _param_type(param: Param, definitions: Definitions, taught: Taught | None) -
     return " | ".join(members)
 
 
-def _arguments_type(
+def _arguments_types(
     group_plan: GroupPlan,
-    name: str,
-    arguments: Arguments,
-    mixin: Mixin,
+    mixins: tuple[Mixin, ...],
     definitions: Definitions,
     taught: Mapping[str, Taught],
-) -> str:
-    """The ``TypedDict`` of a method's keyword arguments that a mixin's methods pass on
-    (all but those the mixin takes itself), for type checkers only."""
+) -> list[str]:
+    """The ``TypedDict`` of each method's keyword arguments that a mixin's methods pass on
+    (all but those the mixin takes itself), for type checkers only; the fields they all
+    share are written once, in a base class."""
+    wanted = [(name, args, mixin) for mixin in mixins for name, args in mixin.arguments.items()]
+    if not wanted:
+        return []
+    fields = {name: _fields(group_plan, args, definitions, taught) for name, args, _ in wanted}
+    first, *others = fields.values()
+    shared = [line for line in first if all(line in other for other in others)] if others else []
+    base = f"_{group_plan.group.class_name}Arguments" if shared else "CallOptions"
+    classes: list[str] = []
+    if shared:
+        doc = "The keyword arguments that every one of the ``TypedDict`` below takes."
+        classes.append(_typed_dict(base, "CallOptions", doc, shared))
+    for name, args, mixin in wanted:
+        *before, last = [f"``{n}``" for n in args.taken]
+        taken = f"{', '.join(before)} and {last}" if before else last
+        doc = (
+            f"The keyword arguments of ``{args.method}`` but {taken}, "
+            f"which :class:`~{mixin.module}.{mixin.name}` passes on."
+        )
+        own = [line for line in fields[name] if line not in shared]
+        classes.append(_typed_dict(name, base, doc, own))
+    return ["\n".join(["if TYPE_CHECKING:", *classes])]
+
+
+def _fields(
+    group_plan: GroupPlan,
+    arguments: Arguments,
+    definitions: Definitions,
+    taught: Mapping[str, Taught],
+) -> list[str]:
     plan = next(plan for plan in group_plan.methods if plan.method.name == arguments.method)
-    params = sorted(plan.params, key=lambda p: not p.required)
     fields: list[str] = []
-    for param in params:
+    for param in sorted(plan.params, key=lambda p: not p.required):
         if param.name not in arguments.taken:
             kind = _param_type(param, definitions, taught.get(param.name))
-            fields.append(
-                f"        {param.name}: {f'Required[{kind}]' if param.required else kind}"
-            )
-    taken = ", ".join(f"``{n}``" for n in arguments.taken)
-    doc = (
-        f"The keyword arguments of ``{arguments.method}`` but {taken}, "
-        f"which :class:`~{mixin.module}.{mixin.name}` passes on."
-    )
-    return "\n".join(
-        [
-            "if TYPE_CHECKING:",
-            "",
-            f"    class {name}(CallOptions, total=False):",
-            _docstring(doc, 8),
-            "",
-            *fields,
-        ]
-    )
+            fields.append(f"{param.name}: {f'Required[{kind}]' if param.required else kind}")
+    return fields
+
+
+def _typed_dict(name: str, base: str, doc: str, fields: list[str]) -> str:
+    body = [f"        {field}" for field in fields] or []
+    return "\n".join(["", f"    class {name}({base}, total=False):", _docstring(doc, 8), "", *body])
 
 
 def _widen(expr: str, definitions: Definitions, taught: str = "") -> str:

@@ -55,124 +55,45 @@ COMPLETE: Operation[ChatCompletionResponse, CompletionEvent] = Operation(
 
 if TYPE_CHECKING:
 
-    class CompleteArguments(CallOptions, total=False):
+    class _ChatArguments(CallOptions, total=False):
+        """The keyword arguments that every one of the ``TypedDict`` below takes."""
+
+        model: Required[str]
+        temperature: float | Unset | None
+        top_p: float | Unset | None
+        max_tokens: int | Unset | None
+        stop: str | Sequence[str] | Unset | None
+        random_seed: int | Unset | None
+        metadata: Mapping[str, Any] | Unset | None
+        tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset
+        presence_penalty: float | Unset | None
+        frequency_penalty: float | Unset | None
+        n: int | Unset | None
+        prediction: Prediction | Mapping[str, Any] | Unset
+        parallel_tool_calls: bool | Unset
+        reasoning_effort: ReasoningEffort | str | Unset | None
+        prompt_mode: MistralPromptMode | str | Unset | None
+        guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None
+        prompt_cache_key: str | Unset | None
+        service_tier: RequestedServiceTier | str | Unset | None
+        safe_prompt: bool | Unset
+
+    class CompleteArguments(_ChatArguments, total=False):
         """The keyword arguments of ``complete`` but ``response_format``, which
         :class:`~mistral_plugin_chat._parse.ChatParsing` passes on.
         """
 
-        model: Required[str]
         messages: Required[Sequence[ChatCompletionRequestMessages | Mapping[str, Any]]]
-        temperature: float | Unset | None
-        top_p: float | Unset | None
-        max_tokens: int | Unset | None
-        stop: str | Sequence[str] | Unset | None
-        random_seed: int | Unset | None
-        metadata: Mapping[str, Any] | Unset | None
         tools: (
             Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction] | Unset | None
         )
-        tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset
-        presence_penalty: float | Unset | None
-        frequency_penalty: float | Unset | None
-        n: int | Unset | None
-        prediction: Prediction | Mapping[str, Any] | Unset
-        parallel_tool_calls: bool | Unset
-        reasoning_effort: ReasoningEffort | str | Unset | None
-        prompt_mode: MistralPromptMode | str | Unset | None
-        guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None
-        prompt_cache_key: str | Unset | None
-        service_tier: RequestedServiceTier | str | Unset | None
-        safe_prompt: bool | Unset
 
-
-if TYPE_CHECKING:
-
-    class StreamArguments(CallOptions, total=False):
-        """The keyword arguments of ``stream`` but ``response_format``, which
-        :class:`~mistral_plugin_chat._parse.ChatParsing` passes on.
-        """
-
-        model: Required[str]
-        messages: Required[Sequence[ChatCompletionRequestMessages | Mapping[str, Any]]]
-        temperature: float | Unset | None
-        top_p: float | Unset | None
-        max_tokens: int | Unset | None
-        stop: str | Sequence[str] | Unset | None
-        random_seed: int | Unset | None
-        metadata: Mapping[str, Any] | Unset | None
-        tools: (
-            Sequence[ChatCompletionRequestTools | Mapping[str, Any] | ToolFunction] | Unset | None
-        )
-        tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset
-        presence_penalty: float | Unset | None
-        frequency_penalty: float | Unset | None
-        n: int | Unset | None
-        prediction: Prediction | Mapping[str, Any] | Unset
-        parallel_tool_calls: bool | Unset
-        reasoning_effort: ReasoningEffort | str | Unset | None
-        prompt_mode: MistralPromptMode | str | Unset | None
-        guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None
-        prompt_cache_key: str | Unset | None
-        service_tier: RequestedServiceTier | str | Unset | None
-        safe_prompt: bool | Unset
-
-
-if TYPE_CHECKING:
-
-    class ToolRunArguments(CallOptions, total=False):
-        """The keyword arguments of ``complete`` but ``messages``, ``tools``, which
+    class ToolRunArguments(_ChatArguments, total=False):
+        """The keyword arguments of ``complete`` but ``messages`` and ``tools``, which
         :class:`~mistral_plugin_chat._run_tools.ChatToolRunning` passes on.
         """
 
-        model: Required[str]
-        temperature: float | Unset | None
-        top_p: float | Unset | None
-        max_tokens: int | Unset | None
-        stop: str | Sequence[str] | Unset | None
-        random_seed: int | Unset | None
-        metadata: Mapping[str, Any] | Unset | None
         response_format: ResponseFormat | Mapping[str, Any] | Unset
-        tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset
-        presence_penalty: float | Unset | None
-        frequency_penalty: float | Unset | None
-        n: int | Unset | None
-        prediction: Prediction | Mapping[str, Any] | Unset
-        parallel_tool_calls: bool | Unset
-        reasoning_effort: ReasoningEffort | str | Unset | None
-        prompt_mode: MistralPromptMode | str | Unset | None
-        guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None
-        prompt_cache_key: str | Unset | None
-        service_tier: RequestedServiceTier | str | Unset | None
-        safe_prompt: bool | Unset
-
-
-if TYPE_CHECKING:
-
-    class ToolRunStreamArguments(CallOptions, total=False):
-        """The keyword arguments of ``stream`` but ``messages``, ``tools``, which
-        :class:`~mistral_plugin_chat._run_tools.ChatToolRunning` passes on.
-        """
-
-        model: Required[str]
-        temperature: float | Unset | None
-        top_p: float | Unset | None
-        max_tokens: int | Unset | None
-        stop: str | Sequence[str] | Unset | None
-        random_seed: int | Unset | None
-        metadata: Mapping[str, Any] | Unset | None
-        response_format: ResponseFormat | Mapping[str, Any] | Unset
-        tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset
-        presence_penalty: float | Unset | None
-        frequency_penalty: float | Unset | None
-        n: int | Unset | None
-        prediction: Prediction | Mapping[str, Any] | Unset
-        parallel_tool_calls: bool | Unset
-        reasoning_effort: ReasoningEffort | str | Unset | None
-        prompt_mode: MistralPromptMode | str | Unset | None
-        guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None
-        prompt_cache_key: str | Unset | None
-        service_tier: RequestedServiceTier | str | Unset | None
-        safe_prompt: bool | Unset
 
 
 class Chat(ChatParsing, ChatToolRunning, Resource):

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from mistral_types._streams import AsyncCompletionStream, CompletionStream
 
-    from ._chat import CompleteArguments, StreamArguments
+    from ._chat import CompleteArguments
     from ._parsed import ParsedChatCompletionResponse
     from ._parsed_stream import AsyncParsedCompletionStream, ParsedCompletionStream
     from .models import ChatCompletionResponse, ResponseFormat
@@ -53,7 +53,7 @@ class _Completes(Protocol):
         *,
         response_format: ResponseFormat,
         stream: Literal[True] = True,
-        **arguments: Unpack[StreamArguments],
+        **arguments: Unpack[CompleteArguments],
     ) -> CompletionStream[ChatCompletionResponse]: ...
 
     async def stream_async(
@@ -61,7 +61,7 @@ class _Completes(Protocol):
         *,
         response_format: ResponseFormat,
         stream: Literal[True] = True,
-        **arguments: Unpack[StreamArguments],
+        **arguments: Unpack[CompleteArguments],
     ) -> AsyncCompletionStream[ChatCompletionResponse]: ...
 
 
@@ -98,7 +98,7 @@ class ChatParsing:
         return parsed(response_format, response)
 
     def parse_stream(
-        self: _Completes, response_format: type[T], **arguments: Unpack[StreamArguments]
+        self: _Completes, response_format: type[T], **arguments: Unpack[CompleteArguments]
     ) -> ParsedCompletionStream[T]:
         """:meth:`parse`, streamed: the events as ``stream`` gives them, the reply's JSON so far
         as ``partial`` after each, and the reply read into ``response_format`` by
@@ -111,7 +111,7 @@ class ChatParsing:
         return parsed_stream(stream, response_format)
 
     async def parse_stream_async(
-        self: _Completes, response_format: type[T], **arguments: Unpack[StreamArguments]
+        self: _Completes, response_format: type[T], **arguments: Unpack[CompleteArguments]
     ) -> AsyncParsedCompletionStream[T]:
         """:meth:`parse_stream`, without blocking the event loop."""
         from ._parsed_stream import async_parsed_stream

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from mistral_types._streams import AsyncCompletionStream, CompletionStream
 
-    from ._chat import ToolRunArguments, ToolRunStreamArguments
+    from ._chat import ToolRunArguments
     from ._tool_run import AsyncToolRun, ToolErrors, ToolRun
     from .models import ChatCompletionRequestMessages, ChatCompletionResponse
 
@@ -52,7 +52,7 @@ class _Calls(Protocol):
         messages: Messages,
         tools: Sequence[Any],
         stream: Literal[True] = True,
-        **arguments: Unpack[ToolRunStreamArguments],
+        **arguments: Unpack[ToolRunArguments],
     ) -> CompletionStream[ChatCompletionResponse]: ...
 
     async def stream_async(
@@ -61,7 +61,7 @@ class _Calls(Protocol):
         messages: Messages,
         tools: Sequence[Any],
         stream: Literal[True] = True,
-        **arguments: Unpack[ToolRunStreamArguments],
+        **arguments: Unpack[ToolRunArguments],
     ) -> AsyncCompletionStream[ChatCompletionResponse]: ...
 
 
@@ -101,7 +101,7 @@ class ChatToolRunning:
         tools: Sequence[Callable[..., Any]],
         max_turns: int = 10,
         tool_errors: ToolErrors = "report",
-        **arguments: Unpack[ToolRunStreamArguments],
+        **arguments: Unpack[ToolRunArguments],
     ) -> ToolRun[CompletionStream[ChatCompletionResponse]]:
         """:meth:`run_tools`, each answer of the model streamed: the run gives its
         ``CompletionStream`` (iterate its events or ``text_stream`` as it comes), and reads
@@ -141,7 +141,7 @@ class ChatToolRunning:
         tools: Sequence[Callable[..., Any]],
         max_turns: int = 10,
         tool_errors: ToolErrors = "report",
-        **arguments: Unpack[ToolRunStreamArguments],
+        **arguments: Unpack[ToolRunArguments],
     ) -> AsyncToolRun[AsyncCompletionStream[ChatCompletionResponse]]:
         """:meth:`run_tools_stream`, without blocking the event loop."""
         from ._tool_run import AsyncToolRun
