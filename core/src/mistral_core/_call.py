@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from ._client import Mistral
     from ._multipart import Form
     from ._sse_decoder import ServerSentEvent
-    from .hooks import RequestContext
+    from .hooks import CallObserver, RequestContext
     from .pagination import Pagination
     from .sse import AsyncEventStream, EventStream
 
@@ -70,6 +70,7 @@ __all__ = [
 
 R = TypeVar("R")
 E = TypeVar("E")
+S = TypeVar("S", bound="EventStream[Any] | AsyncEventStream[Any]")
 
 USER_AGENT = f"mistral-core/{__version__} python/{sys.version_info[0]}.{sys.version_info[1]}"
 DEPRECATION_HEADER = "x-model-deprecation-timestamp"
@@ -216,12 +217,17 @@ class PreparedCall(Generic[R, E]):
         if self.form is not None and not self.form.rewindable:
             self.retry_config = None
         self._attempts: Attempts | None = None
+        self.observers: tuple[CallObserver, ...] = ()
+        """What follows this call whole (``mistral_observe_call``): none without plugins."""
+        if client._hooks is not None:
+            self.observers = _observers(self, client._hooks)
 
     def attempts(self, build_request: Any) -> Attempts:
         """The retry loop of this call, building each attempt with ``build_request``."""
         self._attempts = Attempts(
             lambda: self._request(build_request),
             hooks=self.client._hooks,
+            observers=self.observers,
             context=self._context,
             retry_config=self.retry_config,
             stream=self.stream,
@@ -276,6 +282,15 @@ class PreparedCall(Generic[R, E]):
         if self._attempts is not None:
             self._attempts.report(error)
 
+    def failed(self, error: BaseException) -> None:
+        """Tell the observers that the call failed (before it gave a result)."""
+        for observer in self.observers:
+            observer.failed(error)
+
+    def succeeded(self, result: Any, info: HTTPInfo) -> None:
+        for observer in self.observers:
+            observer.succeeded(result, info)
+
     @property
     def retries(self) -> int:
         return self._attempts.retries if self._attempts is not None else 0
@@ -286,6 +301,7 @@ class PreparedCall(Generic[R, E]):
 
         info = self._info(response)
         if not response.content and response.status_code in (202, 204):
+            self.succeeded(None, info)
             return None  # type: ignore[return-value]  # an answer without a body
         try:
             payload = _json.loads(response.content)
@@ -303,6 +319,7 @@ class PreparedCall(Generic[R, E]):
             raise self._reported(APIError(server_message(payload, "error"), response, payload))
         returns = self.operation.model(self.operation.returns)
         if returns is None:
+            self.succeeded(payload, info)
             return payload  # type: ignore[no-any-return]
         try:
             result: Any = read(payload, returns)
@@ -312,6 +329,8 @@ class PreparedCall(Generic[R, E]):
             raise self._reported(ResponseValidationError(message, info)) from None
         if isinstance(result, Model):  # frozen ones too (an unknown union variant)
             object.__setattr__(result, "_http", info)
+        if self.observers:
+            self.succeeded(result, info)
         return result  # type: ignore[no-any-return]
 
     def event_stream(
@@ -322,7 +341,7 @@ class PreparedCall(Generic[R, E]):
             from .sse import EventStream  # only programs that stream pay for importing it
 
             kind = EventStream
-        return kind(*self._stream_state(response))
+        return self._opened(kind(*self._stream_state(response)))
 
     def async_event_stream(
         self, response: httpx.Response, kind: type[AsyncEventStream[Any]] | None = None
@@ -332,7 +351,7 @@ class PreparedCall(Generic[R, E]):
             from .sse import AsyncEventStream
 
             kind = AsyncEventStream
-        return kind(*self._stream_state(response))
+        return self._opened(kind(*self._stream_state(response)))
 
     def _stream_state(self, response: httpx.Response) -> tuple[Any, ...]:
         """What a stream is made of: the arguments of ``EventStream`` (both kinds)."""
@@ -346,17 +365,27 @@ class PreparedCall(Generic[R, E]):
             self.client._config.max_event_bytes,
             self.operation.model(self.operation.returns),
             self.client._config.max_response_bytes,
+            self.observers,
         )
+
+    def _opened(self, stream: S) -> S:
+        if self.observers:
+            self.succeeded(stream, stream.http)
+        return stream
 
     def download(self, response: httpx.Response) -> DownloadResponse:
         """The unread response of a download, made its own context manager."""
         response.__class__ = DownloadResponse
         download = cast(DownloadResponse, response)
         download.max_bytes = self.client._config.max_response_bytes
+        if self.observers:
+            info = HTTPInfo(response.status_code, response.headers, self.retries, response)
+            self.succeeded(download, info)
         return download
 
     def _reported(self, error: MistralError) -> MistralError:
         self.report(error)
+        self.failed(error)
         return error
 
     def _event_parser(self) -> Callable[[Any, ServerSentEvent], E]:
@@ -608,3 +637,16 @@ def _caller_stacklevel() -> int:
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level
+
+
+def _observers(call: PreparedCall[Any, Any], hooks: Any) -> tuple[CallObserver, ...]:
+    """The observers the ``mistral_observe_call`` plugins give this call (most have none)."""
+    hook = hooks.hook.mistral_observe_call
+    if not hook.get_hookimpls():
+        return ()
+    from .hooks import ObservedCall
+
+    seen = ObservedCall(
+        call.client, call.operation.id, call.operation.method, call.url, call.json, call.stream
+    )
+    return tuple(hook(call=seen))

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from ._http_types import AsyncHTTPClient, SyncHTTPClient
     from .auth import Auth
-    from .hooks import RequestContext
+    from .hooks import CallObserver, RequestContext
     from .retry import RetryConfig
 
 __all__ = ["Attempts", "merge_headers", "run_async", "run_sync", "set_headers"]
@@ -66,6 +66,7 @@ class Attempts:
         build: Callable[[], httpx.Request],
         *,
         hooks: pluggy.PluginManager | None,
+        observers: tuple[CallObserver, ...],
         context: Callable[[int], RequestContext],
         retry_config: RetryConfig | None,
         stream: bool,
@@ -75,6 +76,7 @@ class Attempts:
     ) -> None:
         self._build = build
         self._hooks = hooks.hook if hooks is not None else None
+        self._observers = observers
         self._context = context
         self._retry_config = retry_config
         self._stream = stream
@@ -113,6 +115,8 @@ class Attempts:
             if hook is not None:
                 context = self._context(self.retries + 1)
                 request = hook(request=request, context=context) or request
+            for observer in self._observers:
+                observer.attempt(request, self.retries + 1)
             yield Step.SIGN, request
             if self._logger is not None:
                 _logging.log_request(self._logger, request)

@@ -6,7 +6,9 @@ every client in the process with an entry point in the ``mistral.plugins`` group
 Implementations may take only the arguments they need, as pluggy allows.
 
 Hooks run for every attempt, retries included; with no plugin registered they cost
-nothing but a check.
+nothing but a check. :func:`mistral_observe_call` sees the whole call instead: a
+:class:`CallObserver` follows one operation from its first attempt to its result or
+error, and a stream to its end (tracing and metrics plugins build on it).
 """
 
 from __future__ import annotations
@@ -22,8 +24,17 @@ if TYPE_CHECKING:
 
     from ._client import Mistral
     from .errors import MistralError
+    from .models import HTTPInfo
 
-__all__ = ["PROJECT", "RequestContext", "hookimpl", "hookspec", "make_plugin_manager"]
+__all__ = [
+    "PROJECT",
+    "CallObserver",
+    "ObservedCall",
+    "RequestContext",
+    "hookimpl",
+    "hookspec",
+    "make_plugin_manager",
+]
 
 PROJECT = "mistral"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -41,6 +52,56 @@ class RequestContext:
     """Whether the response is read as it arrives: an event stream, or a download."""
     attempt: int = 1
     """1 for the first try, 2 for the first retry, ..."""
+
+
+@attrs.frozen
+class ObservedCall:
+    """One operation about to be sent, as :func:`mistral_observe_call` sees it."""
+
+    client: Mistral
+    operation_id: str
+    """The spec's ``operationId`` (``chat_completion_v1_chat_completions_post``)."""
+    method: str
+    url: str
+    """Where it goes (a provider's endpoint for Azure and Vertex AI), without the query."""
+    body: Any
+    """The JSON body sent, as sent (``None`` for none, or a multipart form)."""
+    stream: bool
+    """Whether the response is read as it arrives: an event stream, or a download."""
+
+
+class CallObserver:
+    """Follows one call whole: each attempt, then its result or its error; for a stream,
+    its end too. Each method does nothing: override those you need.
+
+    Exactly one of :meth:`succeeded` and :meth:`failed` is called, once; a stream that
+    opened then gets :meth:`stream_ended`, once, however it ends.
+    """
+
+    def attempt(self, request: httpx.Request, number: int) -> None:
+        """Attempt ``number`` (1, then 2 for the first retry...) is about to be sent: change
+        its headers here (trace context)."""
+
+    def succeeded(self, result: Any, http: HTTPInfo) -> None:
+        """The call gave ``result``: its model (or JSON), or the stream or download that
+        opened, whose body is read afterwards."""
+
+    def failed(self, error: BaseException) -> None:
+        """The call failed with ``error`` (a :class:`~mistral_core.MistralError`, or it was
+        cancelled or interrupted), raised after this."""
+
+    def first_event(self) -> None:
+        """A stream's first event arrived (its time to first token)."""
+
+    def stream_ended(self, error: BaseException | None, complete: bool) -> None:
+        """A stream ended: ``complete`` if it was read to its end; else it was left or
+        closed early (``error`` ``None``), or cut or broken (``error`` raised after this)."""
+
+
+@hookspec
+def mistral_observe_call(call: ObservedCall) -> CallObserver | None:
+    """A call is about to be sent: return an observer to follow it whole (retries, result
+    or error, and a stream to its end), or ``None``. Called once per call."""
 
 
 @hookspec

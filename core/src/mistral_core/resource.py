@@ -263,6 +263,9 @@ class Resource:
         plan = call.attempts(http.build_request).plan()
         try:
             return run_sync(plan, http, self._auth_of(call))
+        except BaseException as error:  # an error, or an interruption: the call is over
+            call.failed(error)
+            raise
         finally:
             call.close()
 
@@ -271,6 +274,9 @@ class Resource:
         plan = call.attempts(http.build_request).plan()
         try:
             return await run_async(plan, http, self._auth_of(call))
+        except BaseException as error:  # an error, or a cancellation: the call is over
+            call.failed(error)
+            raise
         finally:
             call.close()
 

@@ -41,6 +41,8 @@ from .models import HTTPInfo
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from .hooks import CallObserver
+
 __all__ = ["AsyncEventStream", "EventStream", "SSEDecoder", "ServerSentEvent"]
 
 T = TypeVar("T")
@@ -66,6 +68,7 @@ class _StreamBase(Generic[T]):
         max_event_bytes: int | None = None,
         answer_model: Any = None,
         max_answer_bytes: int | None = None,
+        observers: tuple[CallObserver, ...] = (),
     ) -> None:
         self.response = response
         self.http = info
@@ -84,7 +87,32 @@ class _StreamBase(Generic[T]):
         self._max_answer_bytes = max_answer_bytes
         self._closed = False
         self._finished = False
+        self._complete = False
+        """Whether the stream was read to its end."""
+        self._observers = observers
+        if observers:  # told of the first event (its time to first token)
+            self._parse = self._noting_first_event(parse)
         self._items = self._read()
+
+    def _noting_first_event(self, parse: Parse[T]) -> Parse[T]:
+        noted = False
+
+        def noting(data: Any, event: ServerSentEvent) -> T:
+            nonlocal noted
+            item = parse(data, event)
+            if not noted:
+                noted = True
+                for observer in self._observers:
+                    observer.first_event()
+            return item
+
+        return noting
+
+    def _ended(self, error: BaseException | None) -> None:
+        """Tell the observers how the stream ended (once)."""
+        observers, self._observers = self._observers, ()
+        for observer in observers:
+            observer.stream_ended(error, self._complete)
 
     def _read(self) -> Any:
         """The parsed items, read from the response as they arrive (sync or async)."""
@@ -126,17 +154,21 @@ class _StreamBase(Generic[T]):
                 self.http,
                 limit=self._decoder.max_event_size or 0,
             )
-            self._on_error(too_large)
+            self._failed(too_large)
             raise too_large from None
         except httpx.RequestError as exc:
             if self._closed:  # closed on purpose: not an error
                 return
             error = connection_error(exc, "while streaming")
-            self._on_error(error)
+            self._failed(error)
             raise error from exc
         except MistralError as error:
-            self._on_error(error)
+            self._failed(error)
             raise
+
+    def _failed(self, error: MistralError) -> None:
+        self._on_error(error)
+        self._ended(error)
 
     def _items_of(self, events: list[ServerSentEvent]) -> Iterator[T]:
         """The parsed items of events; raises for an error event or unreadable data.
@@ -197,6 +229,8 @@ class EventStream(_StreamBase[T]):
         """Release the connection; the rest of the stream is not read."""
         self._closed = True
         self.response.close()
+        if self._observers:
+            self._ended(None)
 
     def _read(self) -> Iterator[T]:
         try:
@@ -206,9 +240,11 @@ class EventStream(_StreamBase[T]):
                     self._check_deadline()
                     yield from self._items_of(self._decoder.feed(chunk))
                     if self._finished:
-                        return
-                yield from self._items_of(self._decoder.flush())
-                self._check_complete()
+                        break
+                else:
+                    yield from self._items_of(self._decoder.flush())
+                    self._check_complete()
+                self._complete = True
         finally:
             self.close()
 
@@ -234,6 +270,8 @@ class AsyncEventStream(_StreamBase[T]):
         """Release the connection; the rest of the stream is not read."""
         self._closed = True
         await self.response.aclose()
+        if self._observers:
+            self._ended(None)
 
     async def _guarded(self) -> AsyncIterator[T]:
         try:
@@ -251,13 +289,16 @@ class AsyncEventStream(_StreamBase[T]):
                     for item in self._items_of(self._decoder.feed(chunk)):
                         yield item
                     if self._finished:
-                        return
-                for item in self._items_of(self._decoder.flush()):
-                    yield item
-                self._check_complete()
+                        break
+                else:
+                    for item in self._items_of(self._decoder.flush()):
+                        yield item
+                    self._check_complete()
+                self._complete = True
         except (Exception, GeneratorExit):  # GeneratorExit: the stream was left early
             raise
-        except BaseException:  # cancelled, maybe inside httpx's own close (see _reclaim)
+        except BaseException as interruption:  # cancelled, maybe inside httpx's own close
+            self._ended(interruption)  # (see _reclaim)
             await release_stranded(self.response)
             raise
         finally:

@@ -145,16 +145,9 @@ def event_text(event: CompletionEvent) -> str:
 class CompletionStream(_Answer[R], EventStream[CompletionEvent]):
     """A completion's events, read as they arrive, and the whole answer they make."""
 
-    def __init__(
-        self,
-        response: Any,
-        parse: Callable[[Any, ServerSentEvent], CompletionEvent],
-        info: Any,
-        on_error: Callable[[MistralError], None],
-        *rest: Any,
-    ) -> None:
-        super().__init__(response, parse, info, on_error, *rest)
-        self._parse, self._on_error = self._keep_answer(parse, on_error)
+    def __init__(self, *arguments: Any) -> None:  # (those of the core's streams)
+        super().__init__(*arguments)
+        self._parse, self._on_error = self._keep_answer(self._parse, self._on_error)
 
     @property
     def text_stream(self) -> Iterator[str]:
@@ -185,16 +178,9 @@ class CompletionStream(_Answer[R], EventStream[CompletionEvent]):
 class AsyncCompletionStream(_Answer[R], AsyncEventStream[CompletionEvent]):
     """:class:`CompletionStream`, read without blocking the event loop."""
 
-    def __init__(
-        self,
-        response: Any,
-        parse: Callable[[Any, ServerSentEvent], CompletionEvent],
-        info: Any,
-        on_error: Callable[[MistralError], None],
-        *rest: Any,
-    ) -> None:
-        super().__init__(response, parse, info, on_error, *rest)
-        self._parse, self._on_error = self._keep_answer(parse, on_error)
+    def __init__(self, *arguments: Any) -> None:  # (those of the core's streams)
+        super().__init__(*arguments)
+        self._parse, self._on_error = self._keep_answer(self._parse, self._on_error)
 
     @property
     async def text_stream(self) -> AsyncIterator[str]:
