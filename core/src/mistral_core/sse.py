@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
@@ -37,6 +37,9 @@ from .errors import (
     server_message,
 )
 from .models import HTTPInfo
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["AsyncEventStream", "EventStream", "SSEDecoder", "ServerSentEvent"]
 
@@ -184,7 +187,7 @@ class EventStream(_StreamBase[T]):
     def __next__(self) -> T:
         return next(self._items)
 
-    def __enter__(self) -> EventStream[T]:
+    def __enter__(self) -> Self:  # Self: a completion stream keeps its get_final_response()
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -221,7 +224,7 @@ class AsyncEventStream(_StreamBase[T]):
     async def __anext__(self) -> T:
         return await self._items.__anext__()
 
-    async def __aenter__(self) -> AsyncEventStream[T]:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *_: object) -> None:
