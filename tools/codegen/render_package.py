@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .extras import exports
+from .extras import SIBLINGS, exports
 from .groups import DISTRIBUTIONS
 from .layout import TYPES_DISTRIBUTION, TYPES_PACKAGE, GroupPlan
 from .render_models import _docstring, header
@@ -47,7 +47,11 @@ TYPES_REQUIREMENT = requirement(TYPES_DISTRIBUTION)
 
 def render_pyproject(group_plans: list[GroupPlan], needs_types: bool) -> str:
     distribution = group_plans[0].group.distribution
-    requirements = [CORE_REQUIREMENT, *([TYPES_REQUIREMENT] if needs_types else [])]
+    requirements = [
+        CORE_REQUIREMENT,
+        *([TYPES_REQUIREMENT] if needs_types else []),
+        *map(requirement, SIBLINGS.get(distribution, ())),
+    ]
     entry_points = [
         f'"{path}" = "{g.module}:{g.group.class_name}"'
         for g in group_plans
