@@ -2,10 +2,11 @@
 
 The generator never writes these modules; it re-exports what they name from the
 plugin's generated ``__init__``, loaded on first use (as a group's class is) and seen
-by type checkers, it bases a group's class on the mixin named for it in
-:data:`MIXINS`, which is how a generated class gains hand-written methods, and it
-widens the parameters named in :data:`TAUGHT` to the values a hand-written module
-teaches requests.
+by type checkers; it bases a group's class on the mixins named for it in
+:data:`MIXINS`, which is how a generated class gains hand-written methods; it widens
+the parameters named in :data:`TAUGHT` to the values a hand-written module teaches
+requests; and a plugin whose hand-written code imports another plugin's requires it
+(:data:`SIBLINGS`, and the plugin teaching one of its parameters).
 """
 
 from __future__ import annotations
@@ -73,7 +74,20 @@ HAND_WRITTEN: dict[str, tuple[str, ...]] = {
 """Distribution -> the hand-written modules whose ``__all__`` its package exports: its
 own (``._tools``), or shared ones of ``mistral-types`` its groups use."""
 
+SIBLINGS: dict[str, tuple[str, ...]] = {"mistral-plugin-agents": ("mistral-plugin-chat",)}
+"""Distribution -> the plugins its hand-written modules import, which it requires (besides
+the core and ``mistral-types``): ``agents.parse`` is ``chat.parse``'s code."""
+
 MIXINS: dict[str, tuple[Mixin, ...]] = {
+    "Agents": (
+        Mixin(
+            "mistral_plugin_agents._parse",
+            "AgentsParsing",
+            {
+                "CompleteArguments": Arguments("complete", ("response_format",)),
+            },
+        ),
+    ),
     "Chat": (
         Mixin(
             "mistral_plugin_chat._parse",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .extras import exports, taught
+from .extras import SIBLINGS, exports, taught
 from .groups import DISTRIBUTIONS
 from .layout import TYPES_DISTRIBUTION, TYPES_PACKAGE, GroupPlan
 from .render_models import _docstring, header
@@ -49,7 +49,8 @@ def render_pyproject(group_plans: list[GroupPlan], needs_types: bool) -> str:
     distribution = group_plans[0].group.distribution
     requirements = [CORE_REQUIREMENT, *([TYPES_REQUIREMENT] if needs_types else [])]
     teachers = {t.distribution for g in group_plans for t in taught(g.group.class_name).values()}
-    requirements += [requirement(d) for d in sorted(teachers - {distribution})]
+    siblings = teachers | set(SIBLINGS.get(distribution, ()))
+    requirements += [requirement(d) for d in sorted(siblings - {distribution})]
     entry_points = [
         f'"{path}" = "{g.module}:{g.group.class_name}"'
         for g in group_plans

@@ -13,8 +13,10 @@ from mistral_core.resource import Resource, operation
 # imported at run time: its module teaches request bodies functions as tools
 from mistral_plugin_chat._tool_functions import ToolFunction
 
+from ._parse import AgentsParsing
+
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
-    from typing_extensions import Unpack
+    from typing_extensions import Required, Unpack
 
     from mistral_core import CallOptions
     from mistral_types._streams import AsyncCompletionStream, CompletionStream
@@ -50,7 +52,36 @@ COMPLETE: Operation[ChatCompletionResponse, CompletionEvent] = Operation(
 """Agents Completion (``POST /v1/agents/completions``)."""
 
 
-class Agents(Resource):
+if TYPE_CHECKING:
+
+    class CompleteArguments(CallOptions, total=False):
+        """The keyword arguments of ``complete`` but ``response_format``, which
+        :class:`~mistral_plugin_agents._parse.AgentsParsing` passes on.
+        """
+
+        messages: Required[Sequence[AgentsCompletionRequestMessages | Mapping[str, Any]]]
+        agent_id: Required[str]
+        max_tokens: int | Unset | None
+        stop: str | Sequence[str] | Unset | None
+        random_seed: int | Unset | None
+        metadata: Mapping[str, Any] | Unset | None
+        tools: (
+            Sequence[AgentsCompletionRequestTools | Mapping[str, Any] | ToolFunction] | Unset | None
+        )
+        tool_choice: ToolChoice | Mapping[str, Any] | ToolChoiceEnum | str | Unset
+        presence_penalty: float | Unset | None
+        frequency_penalty: float | Unset | None
+        n: int | Unset | None
+        prediction: Prediction | Mapping[str, Any] | Unset
+        parallel_tool_calls: bool | Unset
+        reasoning_effort: ReasoningEffort | str | Unset | None
+        prompt_mode: MistralPromptMode | str | Unset | None
+        guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None
+        prompt_cache_key: str | Unset | None
+        service_tier: RequestedServiceTier | str | Unset | None
+
+
+class Agents(AgentsParsing, Resource):
     """Completions by an agent, whole or streamed."""
 
     @operation(COMPLETE)
