@@ -15,6 +15,7 @@ to resume one that was cut.
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -85,6 +86,10 @@ class _StreamBase(Generic[T]):
         (the operation's ``returns``), and the most it may keep to do so (the client's
         ``max_response_bytes``, the limit of the same answer read whole)."""
         self._max_answer_bytes = max_answer_bytes
+        self._kept: list[str] | None = None
+        """The data of each event read, when a subclass keeps it (it sets a list); ``None``
+        again once the stream outgrew ``max_answer_bytes``."""
+        self._room = max_answer_bytes if max_answer_bytes is not None else sys.maxsize
         self._closed = False
         self._finished = False
         self._complete = False
@@ -131,6 +136,12 @@ class _StreamBase(Generic[T]):
         """The ``id`` of the last event given to you: pass it back to resume the stream."""
         return self._last_event_id
 
+    def _make_room(self, size: int) -> None:
+        """Keep ``size`` more bytes of data, or stop keeping it: past ``max_answer_bytes``."""
+        self._room -= size
+        if self._room < 0:
+            self._kept = None
+
     def _check_complete(self) -> None:
         """A stream cut mid-event, or one without its end marker, was cut short: say so."""
         if self._decoder.has_pending:
@@ -175,7 +186,7 @@ class _StreamBase(Generic[T]):
 
         On the hot path of streaming (once per token): written as one loop on purpose.
         """
-        parse, loads = self._parse, _json.loads
+        parse, loads, kept = self._parse, _json.loads, self._kept
         for event in events:
             data = event.data
             if data == DONE:
@@ -200,6 +211,8 @@ class _StreamBase(Generic[T]):
                 raise ResponseValidationError(
                     f"stream event does not match the expected schema: {exc}", self.http
                 ) from None
+            if kept is not None:
+                kept.append(data)
             self._last_event_id = event.id
             self._deadline = None
             yield item
@@ -238,6 +251,8 @@ class EventStream(_StreamBase[T]):
                 self._check_content_type()
                 for chunk in iter_decoded(self.response):
                     self._check_deadline()
+                    if self._kept is not None:
+                        self._make_room(len(chunk))
                     yield from self._items_of(self._decoder.feed(chunk))
                     if self._finished:
                         break
@@ -286,6 +301,8 @@ class AsyncEventStream(_StreamBase[T]):
                 self._check_content_type()
                 async for chunk in aiter_decoded(self.response):
                     self._check_deadline()
+                    if self._kept is not None:
+                        self._make_room(len(chunk))
                     for item in self._items_of(self._decoder.feed(chunk)):
                         yield item
                     if self._finished:

@@ -3,24 +3,23 @@
 ``client.chat.stream()`` gives a :class:`CompletionStream`: the events, as any
 :class:`~mistral_core.EventStream` gives them, and besides them ``text_stream`` (the text
 only), ``get_final_response()`` (the whole answer, as ``complete`` returns it) and
-``until_done()``. The stream keeps the data of each event as it passes (the text the
-server sent, not the parsed event: one list append, so that a stream read event by event
-costs what it did), at most the client's ``max_response_bytes`` of it, and puts the answer
-together from it only when asked (:mod:`._accumulator`). An error that ends the stream
+``until_done()``. The core's stream keeps the data of each event for it as it passes
+(the text the server sent, not the parsed event: one list append, so that a stream read
+event by event costs what it did), at most the client's ``max_response_bytes`` of it;
+the answer is put together from it only when asked (:mod:`._accumulator`). An error that ends the stream
 carries what arrived before it as ``error.partial_response``.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic
 
 from mistral_core import serde
 from mistral_core.errors import MistralError, ResponseTooLargeError
 from mistral_core.models import HTTPInfo, Model
-from mistral_core.sse import AsyncEventStream, EventStream, ServerSentEvent
+from mistral_core.sse import AsyncEventStream, EventStream
 
 from ._accumulator import CompletionAccumulator
 from .chat import CompletionEvent, TextChunk
@@ -53,38 +52,21 @@ class _Answer(Generic[R]):
     _max_answer_bytes: int | None
     _closed: bool
     _finished: bool
-    _too_large: Callable[[], bool]
-    """Whether the answer outgrew ``max_response_bytes``, and so was not kept."""
+    _kept: list[str] | None
+    _on_error: Callable[[MistralError], None]
 
-    def _keep_answer(
-        self, parse: Callable[[Any, ServerSentEvent], Any], on_error: Callable[[MistralError], None]
-    ) -> tuple[Callable[[Any, ServerSentEvent], Any], Callable[[MistralError], None]]:
-        """Start keeping the events' data: the stream's ``parse`` and ``on_error``, wrapped."""
-        self._data: list[str] = []
+    def _keep_answer(self, on_error: Callable[[MistralError], None]) -> None:
+        """Start keeping the events' data (the core's stream appends it to the list), and
+        give an error that ends the stream what arrived."""
+        self._kept = []
         self._accumulator = CompletionAccumulator()
         self._final: R | None = None
-        keep = self._data.append
-        room = self._max_answer_bytes or sys.maxsize
-
-        def parse_and_keep(payload: Any, event: ServerSentEvent) -> Any:
-            nonlocal room
-            item = parse(payload, event)
-            data = event.data
-            room -= len(data)
-            if room >= 0:
-                keep(data)
-            return item
-
-        def too_large() -> bool:
-            return room < 0
-
-        self._too_large = too_large
 
         def with_partial_response(error: MistralError) -> None:
             error.partial_response = self._partial_response()
             on_error(error)
 
-        return parse_and_keep, with_partial_response
+        self._on_error = with_partial_response
 
     def response_so_far(self) -> R:
         """The answer put together from the events read so far, as ``complete`` returns it.
@@ -92,7 +74,8 @@ class _Answer(Generic[R]):
         Each choice not finished yet says ``finish_reason`` ``"incomplete"``; the usage
         counts are 0 until the last event brings them.
         """
-        if self._too_large():
+        kept = self._kept
+        if kept is None:
             raise ResponseTooLargeError(
                 f"the streamed answer is larger than max_response_bytes "
                 f"({self._max_answer_bytes}): it was not kept",
@@ -100,9 +83,9 @@ class _Answer(Generic[R]):
                 limit=self._max_answer_bytes or 0,
             )
         add = self._accumulator.add
-        for data in self._data:
+        for data in kept:
             add(json.loads(data))
-        self._data.clear()
+        kept.clear()
         response = serde.read(self._accumulator.response(), self._answer_model)
         object.__setattr__(response, "_http", self.http)
         return response
@@ -147,7 +130,7 @@ class CompletionStream(_Answer[R], EventStream[CompletionEvent]):
 
     def __init__(self, *arguments: Any) -> None:  # (those of the core's streams)
         super().__init__(*arguments)
-        self._parse, self._on_error = self._keep_answer(self._parse, self._on_error)
+        self._keep_answer(self._on_error)
 
     @property
     def text_stream(self) -> Iterator[str]:
@@ -180,7 +163,7 @@ class AsyncCompletionStream(_Answer[R], AsyncEventStream[CompletionEvent]):
 
     def __init__(self, *arguments: Any) -> None:  # (those of the core's streams)
         super().__init__(*arguments)
-        self._parse, self._on_error = self._keep_answer(self._parse, self._on_error)
+        self._keep_answer(self._on_error)
 
     @property
     async def text_stream(self) -> AsyncIterator[str]:
