@@ -37,10 +37,11 @@ def chat(client: Mistral) -> None:
     print(f"  ({response.usage.total_tokens} tokens, request id {response.http.request_id})")
 
     print("> The same, streamed:")
-    with client.chat.stream(model=MODEL, messages=messages) as events:
-        for event in events:
-            print(event.data.choices[0].delta.content or "", end="", flush=True)
-    print()
+    with client.chat.stream(model=MODEL, messages=messages) as stream:
+        for text in stream.text_stream:
+            print(text, end="", flush=True)
+        streamed = stream.get_final_response()  # the answer, put together
+    print(f"\n  ({streamed.usage.total_tokens} tokens, {streamed.choices[0].finish_reason})")
 
 
 def explain(error: MistralError) -> str:
