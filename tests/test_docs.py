@@ -43,6 +43,7 @@ import respx
 
 from mistral_core import Operation, _transport
 from mistral_testing.samples import (
+    conversation_reply,
     paged,
     sample_value,
     structured_reply,
@@ -54,6 +55,8 @@ from tests.typing.checkers import CHECKERS, run_checkers
 from tools.codegen.groups import GROUPS, Group
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+CONVERSATION_TURNS = ("agents_api_v1_conversations_start", "agents_api_v1_conversations_append")
+"""The operations the fake API answers as a conversation with functions does."""
 GROUP_DOCS = DOCS / "groups"
 """One page per resource group, named after its plugin's directory: ``fine-tuning.md``."""
 API_URL = "https://api.mistral.ai"
@@ -323,6 +326,8 @@ class FakeAPI:
         self.requests: list[httpx.Request] = []
         self.misbehaved = 0
         """How many answers followed the scenario rather than the happy path."""
+        self.conversation_tools: dict[str, Any] = {}
+        """The functions each conversation declared at its start, by its id."""
 
     def headers(self, **more: str) -> dict[str, str]:
         return {"x-request-id": f"req-{len(self.requests)}", **more}
@@ -402,6 +407,12 @@ class FakeAPI:
             return events
         if operation.id == MODERATIONS:
             return self.moderations
+        if operation.id in CONVERSATION_TURNS:
+
+            def turn(request: httpx.Request, **path: str) -> httpx.Response:
+                return self.conversation(operation, request, path)
+
+            return turn
         if "download" in endpoint.kinds:
             return self.download
         if operation.id == FILE_UPLOAD:
@@ -426,6 +437,22 @@ class FakeAPI:
             answer["id"] = ids[0]
         answer = paged(operation, answer, dict(request.url.params))
         return httpx.Response(200, json=_decodable(answer), headers=self.headers())
+
+    def conversation(
+        self, operation: Operation[Any, Any], request: httpx.Request, path: dict[str, str]
+    ) -> httpx.Response:
+        """A conversation's start or append: a call of the functions its start declared, or
+        their results answered, as the testing kit's mock does; else a sample."""
+        body = json.loads(request.content)
+        conversation_id = path.get("conversation_id", f"conv-{len(self.requests)}")
+        tools = self.conversation_tools.setdefault(conversation_id, body.get("tools"))
+        output = conversation_reply(body, tools, "".join(REPLY))
+        if output is None or self.scenario is not None:
+            return self.answer(operation, request, path)
+        self.requests.append(request)
+        usage = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+        answer = {"conversation_id": conversation_id, "outputs": [output], "usage": usage}
+        return httpx.Response(200, json=answer, headers=self.headers())
 
     def events(self, operation: Operation[Any, Any], request: httpx.Request) -> httpx.Response:
         """Two sample events of the operation's stream, each with its name and id."""

@@ -69,14 +69,19 @@ HAND_WRITTEN: dict[str, tuple[str, ...]] = {
         "._tool_run",
         "._tools",
     ),
+    "mistral-plugin-conversations": ("._run",),
     "mistral-plugin-fim": (COMPLETION_STREAMS,),
 }
 """Distribution -> the hand-written modules whose ``__all__`` its package exports: its
 own (``._tools``), or shared ones of ``mistral-types`` its groups use."""
 
-SIBLINGS: dict[str, tuple[str, ...]] = {"mistral-plugin-agents": ("mistral-plugin-chat",)}
+SIBLINGS: dict[str, tuple[str, ...]] = {
+    "mistral-plugin-agents": ("mistral-plugin-chat",),
+    "mistral-plugin-conversations": ("mistral-plugin-chat",),
+}
 """Distribution -> the plugins its hand-written modules import, which it requires (besides
-the core and ``mistral-types``): ``agents.parse`` is ``chat.parse``'s code."""
+the core and ``mistral-types``): ``agents.parse`` is ``chat.parse``'s code, and the
+conversations' run loop runs functions as ``chat.run_tools`` does."""
 
 MIXINS: dict[str, tuple[Mixin, ...]] = {
     "Agents": (
@@ -101,6 +106,16 @@ MIXINS: dict[str, tuple[Mixin, ...]] = {
             "ChatToolRunning",
             {
                 "ToolRunArguments": Arguments("complete", ("messages", "tools")),
+            },
+        ),
+    ),
+    "Conversations": (
+        Mixin(
+            "mistral_plugin_conversations._running",
+            "ConversationRunning",
+            {
+                "StartArguments": Arguments("start", ("inputs",)),
+                "AppendArguments": Arguments("append", ("conversation_id", "inputs")),
             },
         ),
     ),

@@ -8,7 +8,8 @@ works), and the paths the Azure and Google Cloud providers use. Each answer is t
 from the queue of the operation, else of its group (most specific first), else a
 default: a short completion for chat, FIM and agents (JSON of the schema a request asks
 for, as ``chat.parse`` does; a call of a declared function, when a request declares
-``tools`` and ends with the user's message), two sample events for another
+``tools`` and ends with the user's message, and so for a conversation's start and
+appends), two sample events for another
 stream, a valid sample of the response model for every other operation (a list in pages
 has two pages: the one asked for with a cursor is the last), no body where the API
 answers none (204).
@@ -197,6 +198,11 @@ class _Answer:
 
 
 _DEFAULT = _Answer()
+_CONVERSATION_TURNS = tuple(
+    f"agents_api_v1_conversations_{name}"
+    for name in ("start", "append", "start_stream", "append_stream")
+)
+"""The operations whose default answer may call a conversation's functions."""
 
 
 class GroupMock:
@@ -323,6 +329,8 @@ class MistralMock:
         self._routes = _routes()
         self._groups: dict[str, GroupMock] = {}
         self._operations: dict[str, deque[_Answer]] = {}
+        self._conversation_tools: dict[str, Any] = {}
+        """The functions each conversation the mock started declared, by its id."""
 
     # --- the groups ------------------------------------------------------------------------
 
@@ -421,7 +429,38 @@ class MistralMock:
         self.requests.append(sent)
         answer = self._next_answer(route)
         stream = _is_stream(sent)
+        if answer is _DEFAULT and route.operation.id in _CONVERSATION_TURNS:
+            reply = self._conversation_reply(sent)
+            if reply is not None and stream:
+                return _conversation_stream(reply)
+            if reply is not None:
+                return httpx.Response(200, json=reply)
         return answer.response(route, sent, stream)
+
+    def _conversation_reply(self, request: SentRequest) -> dict[str, Any] | None:
+        """A conversation's answer that calls its functions, or answers their results
+        (:func:`~.samples.conversation_reply`); the functions declared by its start are
+        remembered for the appends that follow."""
+        from .samples import conversation_reply
+
+        body = _body(request)
+        path = request.url.path
+        if path.endswith("/v1/conversations"):
+            conversation_id = f"conv-mock-{next(_ids)}"
+            tools = body.get("tools")
+        else:
+            conversation_id = path.rsplit("/", 1)[-1]
+            tools = self._conversation_tools.get(conversation_id)
+        output = conversation_reply(body, tools, DEFAULT_REPLY)
+        if output is None:
+            return None
+        self._conversation_tools.setdefault(conversation_id, tools)
+        return {
+            "object": "conversation.response",
+            "conversation_id": conversation_id,
+            "outputs": [output],
+            "usage": _USAGE,
+        }
 
     def _next_answer(self, route: _Route) -> _Answer:
         queue = self._operations.get(route.operation.id)
@@ -497,6 +536,27 @@ def _default_reply(request: httpx.Request) -> tuple[Sequence[str], _ToolCalls]:
     if call is not None:
         return [""], [call]
     return [structured_reply(body) or DEFAULT_REPLY], None
+
+
+def _conversation_stream(reply: Mapping[str, Any]) -> httpx.Response:
+    """A conversation's response as the events of its stream: started, each output in
+    two pieces (a message's text, a call's arguments), done."""
+    events: list[dict[str, Any]] = [
+        {"type": "conversation.response.started", "conversation_id": reply["conversation_id"]}
+    ]
+    for index, output in enumerate(reply["outputs"]):
+        if output["type"] == "function.call":
+            kind, key = "function.call.delta", "arguments"
+            fields = {"name": output["name"], "tool_call_id": output["tool_call_id"]}
+        else:
+            kind, key, fields = "message.output.delta", "content", {"role": "assistant"}
+        text = output[key]
+        for piece in (text[: len(text) // 2], text[len(text) // 2 :]):
+            event = {"type": kind, "output_index": index, "id": f"out-{index}", key: piece}
+            events.append({**event, **fields})
+    events.append({"type": "conversation.response.done", "usage": reply["usage"]})
+    text = "".join(f"event: {e['type']}\ndata: {_jsonlib.dumps(e)}\n\n" for e in events)
+    return httpx.Response(200, content=text.encode(), headers={"content-type": EVENT_STREAM})
 
 
 def _requested_model(request: httpx.Request) -> str:

@@ -11,7 +11,8 @@ makes the sample answer of a list in pages one of two pages, so that iterating i
 :func:`structured_reply` what it replies to a chat request for JSON of a schema
 (``chat.parse``), a sample of that schema (:func:`schema_sample`); :func:`tool_call_reply`
 the call of a declared function it answers instead, with sample arguments, and
-:func:`tool_call_deltas` how a stream says it.
+:func:`tool_call_deltas` how a stream says it; :func:`conversation_reply` the same for a
+conversation (``conversations.run``).
 """
 
 from __future__ import annotations
@@ -166,31 +167,82 @@ def tool_call_reply(request: Any) -> dict[str, Any] | None:
     last = messages[-1] if is_array(messages) and messages else None
     if not is_object(last) or last.get("role") != "user":
         return None
-    functions = [
-        tool["function"]
-        for tool in request.get("tools") or ()
-        if is_object(tool)
-        and tool.get("type", "function") == "function"
-        and is_object(tool.get("function"))
-        and isinstance(tool["function"].get("name"), str)
-    ]
+    functions = _functions(request.get("tools"))
     if not functions:
         return None
     choice = request.get("tool_choice")
     named = choice.get("function") if is_object(choice) else None
     wanted = named.get("name") if is_object(named) else None
     function = next((f for f in functions if f["name"] == wanted), functions[0])
-    parameters = function.get("parameters")
-    # parameters are an object's schema, whether or not they say "type": "object"
-    schema = {"type": "object", **(parameters if is_object(parameters) else {})}
-    arguments = json.dumps(schema_sample(schema))
-    seen = json.dumps([function["name"], messages], sort_keys=True).encode()
+    call_id, arguments = _sample_call(function, messages)
     return {
-        "id": hashlib.sha256(seen).hexdigest()[:9],  # 9 characters, as the API's ids
+        "id": call_id,
         "type": "function",
         "index": 0,
         "function": {"name": function["name"], "arguments": arguments},
     }
+
+
+def conversation_reply(request: Any, tools: Any, text: str) -> dict[str, Any] | None:
+    """The output entry a fake API answers a conversation's start or append with, so that
+    a run loop (``conversations.run``) can be tested without the network; None when the
+    answer is a sample as usual.
+
+    Inputs that end with the user's message, in a conversation that declares functions
+    (``tools``, of its start), get a call of the first one (a ``function.call`` entry, its
+    arguments a sample of its parameters, as :func:`tool_call_reply`). A function's
+    result (the last input is a ``function.result``) or a request for JSON of a schema
+    (``completion_args.response_format``) is answered with a message: ``text``, or a
+    sample of the schema.
+    """
+    if not is_object(request):
+        return None
+    inputs = request.get("inputs")
+    last = inputs[-1] if is_array(inputs) and inputs else None
+    by_user = isinstance(inputs, str) or (
+        is_object(last)
+        and last.get("role") == "user"
+        and last.get("type", "message.input") == "message.input"
+    )
+    functions = _functions(tools)
+    if by_user and functions:
+        call_id, arguments = _sample_call(functions[0], inputs)
+        return {
+            "object": "entry",
+            "type": "function.call",
+            "tool_call_id": call_id,
+            "name": functions[0]["name"],
+            "arguments": arguments,
+        }
+    structured = structured_reply(request.get("completion_args"))
+    answered = is_object(last) and last.get("type") == "function.result"
+    if structured is None and not answered:
+        return None
+    content = structured if structured is not None else text
+    return {"object": "entry", "type": "message.output", "role": "assistant", "content": content}
+
+
+def _functions(tools: Any) -> list[Mapping[str, Any]]:
+    """The functions declared in a request's ``tools`` (each with a name)."""
+    return [
+        tool["function"]
+        for tool in tools or ()
+        if is_object(tool)
+        and tool.get("type", "function") == "function"
+        and is_object(tool.get("function"))
+        and isinstance(tool["function"].get("name"), str)
+    ]
+
+
+def _sample_call(function: Mapping[str, Any], seen: Any) -> tuple[str, str]:
+    """The id and arguments (a JSON string, as the API sends them) of a call of
+    ``function``: a sample of its parameters, an id that differs with what came before."""
+    parameters = function.get("parameters")
+    # parameters are an object's schema, whether or not they say "type": "object"
+    schema = {"type": "object", **(parameters if is_object(parameters) else {})}
+    arguments = json.dumps(schema_sample(schema))
+    key = json.dumps([function["name"], seen], sort_keys=True).encode()
+    return hashlib.sha256(key).hexdigest()[:9], arguments  # 9 characters, as the API's ids
 
 
 def tool_call_deltas(calls: Sequence[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -12,17 +12,24 @@ model's answer (or its stream), then each tool's :class:`ToolResult`.
 from __future__ import annotations
 
 import asyncio
-import inspect
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Sequence
-from typing import Any, Generic, Literal, TypeVar, cast
+from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 
 from mistral_core.errors import MistralError
 
-from ._tools import FunctionTool, ToolArgumentsError, function_tool
-from ._values import dump
+from ._tool_calls import (
+    PreparedCall,
+    ToolResult,
+    async_tool_names,
+    prepare,
+    result_text,
+    run_call,
+    run_call_async,
+    tools_by_name,
+)
+from ._tools import FunctionTool
 from .models import ChatCompletionResponse, ToolCall
 
 __all__ = ["AsyncToolRun", "MaxTurnsExceededError", "ToolResult", "ToolRun"]
@@ -51,32 +58,6 @@ class MaxTurnsExceededError(MistralError, RuntimeError):
 
 
 @attrs.frozen
-class ToolResult:
-    """One call the model made, and what running it gave."""
-
-    call: ToolCall
-    tool: FunctionTool[..., Any] | None
-    """The tool called; ``None`` when the model named no tool it was given."""
-    value: Any
-    """What the function returned (``None`` if it failed)."""
-    error: Exception | None
-    """Why the call failed: the function raised it, or the model's arguments did not fit
-    (:class:`~._tools.ToolArgumentsError`), or named no tool; then the model is told."""
-    message: dict[str, Any]
-    """The tool message given back to the model: the value as text, or the error."""
-
-
-@attrs.frozen
-class _Call:
-    """A call the model made, ready to run: its tool and arguments, or why it cannot run."""
-
-    call: ToolCall
-    tool: FunctionTool[..., Any] | None
-    arguments: dict[str, Any]
-    error: Exception | None
-
-
-@attrs.frozen
 class _Ask:
     """The plan needs the model's answer to these messages."""
 
@@ -87,7 +68,7 @@ class _Ask:
 class _Run:
     """The plan needs these calls run: sent back the tool message of each, in order."""
 
-    calls: list[_Call]
+    calls: list[PreparedCall[ToolCall]]
 
 
 def _plan(
@@ -104,55 +85,20 @@ def _plan(
         if turn == max_turns:
             raise MaxTurnsExceededError(max_turns, list(messages), response)
         messages.append(message)
-        tool_messages: list[dict[str, Any]] = yield _Run([_prepare(c, tools) for c in calls])
+        tool_messages: list[dict[str, Any]] = yield _Run(
+            [prepare(c, c.function, tools) for c in calls]
+        )
         messages.extend(tool_messages)
     raise AssertionError("unreachable: the last turn returns or raises")
 
 
-def _prepare(call: ToolCall, tools: dict[str, FunctionTool[..., Any]]) -> _Call:
-    tool = tools.get(call.function.name)
-    if tool is None:
-        known = ", ".join(sorted(tools)) or "none"
-        error = ToolArgumentsError(
-            call.function.name, f"there is no such tool (the tools: {known})"
-        )
-        return _Call(call, None, {}, error)
-    try:
-        return _Call(call, tool, tool.arguments(call), None)
-    except ToolArgumentsError as error:
-        return _Call(call, tool, {}, error)
-
-
 def _tool_message(call: ToolCall, value: Any, error: Exception | None) -> dict[str, Any]:
-    content = f"Error: {error}" if error is not None else _as_text(value)
     return {
         "role": "tool",
         "tool_call_id": call.id,
         "name": call.function.name,
-        "content": content,
+        "content": result_text(value, error),
     }
-
-
-def _as_text(value: Any) -> str:
-    """A function's result as the model reads it: text as it is, anything else as JSON."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(dump(value), ensure_ascii=False)
-
-
-def _tools(tools: Sequence[Callable[..., Any]]) -> dict[str, FunctionTool[..., Any]]:
-    made: list[FunctionTool[..., Any]] = [_tool(t) for t in tools]
-    names = [tool.name for tool in made]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise ValueError(f"two tools are named {duplicates[0]!r}: name them apart")
-    return {tool.name: tool for tool in made}
-
-
-def _tool(fn: Callable[..., Any]) -> FunctionTool[..., Any]:
-    if isinstance(fn, FunctionTool):  # (pyright does not take its types for Any)
-        return cast("FunctionTool[..., Any]", fn)
-    return function_tool(fn)
 
 
 class _Steps(Generic[S]):
@@ -169,7 +115,7 @@ class _Steps(Generic[S]):
             raise ValueError(f"max_turns must be at least 1, not {max_turns}")
         self.messages: list[Any] = list(messages)
         """The conversation so far: the messages given, then each answer and tool message."""
-        self.tools = _tools(tools)
+        self.tools = tools_by_name(tools)
         self._plan = _plan(self.messages, self.tools, max_turns)
         self._tool_errors = tool_errors
         self._final: ChatCompletionResponse | None = None
@@ -179,7 +125,9 @@ class _Steps(Generic[S]):
         """What ``tools=[...]`` of each call gets: the API's tool of each function."""
         return [tool.tool for tool in self.tools.values()]
 
-    def _result(self, call: _Call, value: Any, error: Exception | None) -> ToolResult:
+    def _result(
+        self, call: PreparedCall[ToolCall], value: Any, error: Exception | None
+    ) -> ToolResult[ToolCall]:
         if error is not None and self._tool_errors == "raise" and call.error is None:
             raise error
         return ToolResult(
@@ -202,7 +150,7 @@ class ToolRun(_Steps[S]):
         *settings: Any,
     ) -> None:
         super().__init__(*settings)
-        async_tools = [t.name for t in self.tools.values() if inspect.iscoroutinefunction(t.fn)]
+        async_tools = async_tool_names(self.tools)
         if async_tools:
             raise TypeError(
                 f"the tool {async_tools[0]!r} is an async function: use run_tools_async"
@@ -211,7 +159,7 @@ class ToolRun(_Steps[S]):
         self._answer_of = answer_of
         self._steps = self._drive()
 
-    def __iter__(self) -> Iterator[S | ToolResult]:
+    def __iter__(self) -> Iterator[S | ToolResult[ToolCall]]:
         return self._steps
 
     def until_done(self) -> ChatCompletionResponse:
@@ -227,7 +175,7 @@ class ToolRun(_Steps[S]):
         """The model's last answer (the rest of the loop is run first)."""
         return self.until_done()
 
-    def _drive(self) -> Iterator[S | ToolResult]:
+    def _drive(self) -> Iterator[S | ToolResult[ToolCall]]:
         plan: Generator[_Ask | _Run, Any, ChatCompletionResponse] = self._plan
         sent: Any = None
         while True:
@@ -241,21 +189,12 @@ class ToolRun(_Steps[S]):
                 yield step
                 sent = self._answer_of(step)
             else:
-                results: list[ToolResult] = []
+                results: list[ToolResult[ToolCall]] = []
                 for call in need.calls:
-                    result = self._result(call, *_run_one(call))
+                    result = self._result(call, *run_call(call))
                     results.append(result)
                     yield result
                 sent = [r.message for r in results]
-
-
-def _run_one(call: _Call) -> tuple[Any, Exception | None]:
-    if call.error is not None or call.tool is None:
-        return None, call.error
-    try:
-        return call.tool.fn(**call.arguments), None
-    except Exception as error:
-        return None, error
 
 
 class AsyncToolRun(_Steps[S]):
@@ -275,7 +214,7 @@ class AsyncToolRun(_Steps[S]):
         self._answer_of = answer_of
         self._steps = self._drive()
 
-    def __aiter__(self) -> AsyncIterator[S | ToolResult]:
+    def __aiter__(self) -> AsyncIterator[S | ToolResult[ToolCall]]:
         return self._steps
 
     async def until_done(self) -> ChatCompletionResponse:
@@ -286,7 +225,7 @@ class AsyncToolRun(_Steps[S]):
             raise RuntimeError("the run failed before its end (its error was raised then)")
         return self._final
 
-    async def _drive(self) -> AsyncIterator[S | ToolResult]:
+    async def _drive(self) -> AsyncIterator[S | ToolResult[ToolCall]]:
         plan: Generator[_Ask | _Run, Any, ChatCompletionResponse] = self._plan
         sent: Any = None
         while True:
@@ -300,20 +239,8 @@ class AsyncToolRun(_Steps[S]):
                 yield step
                 sent = await self._answer_of(step)
             else:
-                outcomes = await asyncio.gather(*(_run_one_async(c) for c in need.calls))
+                outcomes = await asyncio.gather(*(run_call_async(c) for c in need.calls))
                 results = [self._result(c, *o) for c, o in zip(need.calls, outcomes, strict=True)]
                 for result in results:
                     yield result
                 sent = [r.message for r in results]
-
-
-async def _run_one_async(call: _Call) -> tuple[Any, Exception | None]:
-    if call.error is not None or call.tool is None:
-        return None, call.error
-    fn = call.tool.fn
-    try:
-        if inspect.iscoroutinefunction(fn):
-            return await fn(**call.arguments), None
-        return await asyncio.to_thread(fn, **call.arguments), None
-    except Exception as error:
-        return None, error

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, operation
 
+from ._running import ConversationRunning
+
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from typing_extensions import Unpack
 
@@ -166,7 +168,38 @@ RESTART_STREAM: Operation[Any, ConversationEvents] = Operation(
 """
 
 
-class Conversations(Resource):
+if TYPE_CHECKING:
+
+    class StartArguments(CallOptions, total=False):
+        """The keyword arguments of ``start`` but ``inputs``, which
+        :class:`~mistral_plugin_conversations._running.ConversationRunning` passes on.
+        """
+
+        store: bool | Unset | None
+        handoff_execution: ConversationRequestHandoffExecution | str | Unset | None
+        instructions: str | Unset | None
+        tools: Sequence[ConversationRequestTools | Mapping[str, Any]] | Unset | None
+        completion_args: CompletionArgs | Mapping[str, Any] | Unset | None
+        guardrails: Sequence[GuardrailConfig | Mapping[str, Any]] | Unset | None
+        name: str | Unset | None
+        description: str | Unset | None
+        metadata: Mapping[str, Any] | Unset | None
+        agent_id: str | Unset | None
+        agent_version: str | int | Unset | None
+        model: str | Unset | None
+
+    class AppendArguments(CallOptions, total=False):
+        """The keyword arguments of ``append`` but ``conversation_id`` and ``inputs``, which
+        :class:`~mistral_plugin_conversations._running.ConversationRunning` passes on.
+        """
+
+        store: bool | Unset
+        handoff_execution: ConversationAppendRequestHandoffExecution | str | Unset
+        completion_args: CompletionArgs | Mapping[str, Any] | Unset
+        tool_confirmations: Sequence[ToolCallConfirmation | Mapping[str, Any]] | Unset | None
+
+
+class Conversations(ConversationRunning, Resource):
     """Conversations kept by the server: start, append, restart, whole or streamed."""
 
     @operation(START)

@@ -1,0 +1,491 @@
+"""``conversations.run``: start or append to a conversation, run the functions the server
+hands back, send their results, repeat until the answer has no function call.
+
+As chat's ``run_tools`` (whose call handling, :mod:`mistral_plugin_chat._tool_calls`, it
+shares), the loop is a sans-IO generator, :func:`_plan`: it yields what it needs (the
+server's response to these inputs, or the results of these calls) and is sent the answers.
+:func:`run_sync` drives it with blocking calls; :func:`run_async` without blocking the event
+loop, the calls of one response concurrently (a plain function in a worker thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping, Sequence
+from typing import Any, Generic, Protocol, TypeVar, overload
+
+import attrs
+
+from mistral_core.errors import MistralError
+from mistral_core.models import Model, Unset
+from mistral_plugin_chat._schema import response_format
+from mistral_plugin_chat._tool_calls import (
+    PreparedCall,
+    ToolResult,
+    as_tool,
+    async_tool_names,
+    prepare,
+    result_text,
+    run_call,
+    run_call_async,
+)
+from mistral_plugin_chat._tools import FunctionTool
+from mistral_plugin_chat._values import ReadError, read
+from mistral_plugin_chat.models import FunctionCall
+
+from .models import (
+    ConversationEvents,
+    ConversationResponse,
+    ConversationUsageInfo,
+    FunctionCallEntry,
+    FunctionCallEvent,
+    FunctionResultEntry,
+    MessageOutputEntry,
+    MessageOutputEvent,
+    ResponseDoneEvent,
+    ResponseErrorEvent,
+    ResponseStartedEvent,
+    TextChunk,
+    ToolExecutionDoneEvent,
+    ToolExecutionEntry,
+    ToolExecutionStartedEvent,
+)
+
+__all__ = ["RunContext", "RunError", "RunResult", "ToolSource"]
+
+T = TypeVar("T")
+"""The class of a run's structured answer (``output_format``)."""
+F = TypeVar("F", bound=Callable[..., Any])
+"""A function registered (given back as it is)."""
+
+
+class RunError(MistralError, RuntimeError):
+    """A run cannot go on: its context is not set up for it, or a function failed and the
+    context does not give errors back to the model (``continue_on_fn_error=False``)."""
+
+
+class ToolSource(Protocol):
+    """Where a run's functions come from, besides those registered one by one: a plugin's
+    MCP client, say, gives the tools of its server, each a :class:`FunctionTool` whose
+    function calls the server (``RunContext.register_tool_source``)."""
+
+    def function_tools(self) -> Sequence[FunctionTool[..., Any]]:
+        """The tools, as they are now (asked before each request of a run)."""
+        ...
+
+
+class RunContext(Generic[T]):
+    """What runs of one conversation share: the model or agent, the local functions the
+    server may call, what to do when one fails, the answer's class, the conversation's id.
+
+    ``RunContext(model="mistral-medium-latest")`` or ``RunContext(agent_id=...)``;
+    ``output_format=Cls`` asks for an instance of ``Cls`` (``result.output_as_model``);
+    ``continue_on_fn_error=True`` gives a function's error to the model as its result
+    instead of stopping the run. The first run starts the conversation; the next ones
+    append to it (``conversation_id``).
+    """
+
+    @overload
+    def __init__(
+        self: RunContext[Any],
+        *,
+        model: str | None = None,
+        agent_id: str | None = None,
+        output_format: None = None,
+        continue_on_fn_error: bool = False,
+        conversation_id: str | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        agent_id: str | None = None,
+        output_format: type[T],
+        continue_on_fn_error: bool = False,
+        conversation_id: str | None = None,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        agent_id: str | None = None,
+        output_format: type[T] | None = None,
+        continue_on_fn_error: bool = False,
+        conversation_id: str | None = None,
+    ) -> None:
+        if (model is None) == (agent_id is None):
+            raise RunError("a run needs a model or an agent_id (one of them)")
+        self.model = model
+        self.agent_id = agent_id
+        self.output_format = output_format
+        self.continue_on_fn_error = continue_on_fn_error
+        self.conversation_id = conversation_id
+        """The conversation the next run appends to (set by the first run)."""
+        self.request_count = 0
+        """The requests the runs of this context made."""
+        self._functions: dict[str, FunctionTool[..., Any]] = {}
+        self._sources: list[ToolSource] = []
+
+    @overload
+    def register_func(self, func: F, /) -> F: ...
+
+    @overload
+    def register_func(self, /, *, name: str | None = None) -> Callable[[F], F]: ...
+
+    def register_func(
+        self, func: F | None = None, /, *, name: str | None = None
+    ) -> F | Callable[[F], F]:
+        """Let the model call ``func`` (or a :func:`~mistral_plugin_chat.function_tool`),
+        shown to it as chat's tools are; usable as a decorator, ``@run_ctx.register_func``.
+
+        ``name`` is the function's by default. The function is given back as it is.
+        """
+
+        def register(fn: F) -> F:
+            tool = as_tool(fn)
+            if name is not None:
+                tool = _renamed(tool, name)
+            self._functions[tool.name] = tool
+            return fn
+
+        return register if func is None else register(func)
+
+    def register_tool_source(self, source: ToolSource) -> None:
+        """Let the model call the tools of ``source`` too (see :class:`ToolSource`)."""
+        self._sources.append(source)
+
+    def function_tools(self) -> dict[str, FunctionTool[..., Any]]:
+        """Every tool the model may call, by name: the sources', then those registered
+        one by one (which win over a source's of the same name)."""
+        tools = {t.name: t for source in self._sources for t in source.function_tools()}
+        return tools | self._functions
+
+
+def _renamed(tool: FunctionTool[..., Any], name: str) -> FunctionTool[..., Any]:
+    function = attrs.evolve(tool.tool.function, name=name)
+    return FunctionTool(tool.fn, attrs.evolve(tool.tool, function=function), tool.parameters)
+
+
+@attrs.define
+class RunResult(Generic[T]):
+    """What a run gave: the entries it sent and received, the conversation's id, usage."""
+
+    input_entries: list[Any]
+    """The inputs of the run, as entries (a text is the user's message)."""
+    output_format: type[T] | None = None
+    conversation_id: str | None = None
+    output_entries: list[Any] = attrs.Factory(list[Any])
+    """What the server answered (messages, function calls, tool executions) and the
+    results of the functions run, in order."""
+    tool_results: list[ToolResult[FunctionCallEntry]] = attrs.Factory(
+        list[ToolResult[FunctionCallEntry]]
+    )
+    """Each function call run, with its value or error."""
+    usage: ConversationUsageInfo = attrs.Factory(
+        lambda: ConversationUsageInfo(prompt_tokens=0, completion_tokens=0, total_tokens=0)
+    )
+    """The tokens of every response of the run, summed."""
+
+    @property
+    def entries(self) -> list[Any]:
+        """The whole history of the run: its inputs, then its outputs."""
+        return [*self.input_entries, *self.output_entries]
+
+    @property
+    def output_as_text(self) -> str:
+        """The text of the answer's messages (their text chunks), one a line."""
+        return "\n".join(
+            _text(entry) for entry in self.output_entries if isinstance(entry, MessageOutputEntry)
+        )
+
+    @property
+    def output_as_model(self) -> T:
+        """The answer read as an instance of the context's ``output_format``."""
+        if self.output_format is None:
+            raise RunError("the run's context has no output_format to read the answer as")
+        text = self.output_as_text
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            raise RunError(f"the answer is not JSON ({exc}): {text!r:.80}") from None
+        try:
+            instance: T = read(self.output_format, value, self.output_format.__name__)
+        except ReadError as exc:
+            raise RunError(f"the answer is no {self.output_format.__name__}: {exc}") from None
+        return instance
+
+
+def _text(entry: MessageOutputEntry) -> str:
+    if isinstance(entry.content, str):
+        return entry.content
+    return "".join(chunk.text for chunk in entry.content if isinstance(chunk, TextChunk))
+
+
+def _add_usage(total: ConversationUsageInfo, more: ConversationUsageInfo) -> None:
+    for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
+        value = getattr(more, name)
+        if isinstance(value, int):
+            setattr(total, name, getattr(total, name) + value)
+
+
+@attrs.frozen
+class _Send:
+    """The plan needs the server's response to these inputs (with the tools as they are)."""
+
+    inputs: str | list[Any]
+    tools: dict[str, FunctionTool[..., Any]]
+
+
+@attrs.frozen
+class _Run:
+    """The plan needs these calls run: sent back the :class:`ToolResult` of each, in order."""
+
+    calls: list[PreparedCall[FunctionCallEntry]]
+
+
+def _plan(
+    context: RunContext[T], result: RunResult[T], inputs: str | list[Any]
+) -> Generator[_Send | _Run, Any, None]:
+    """The loop, as the requests it makes and the answers it is sent; ``result`` (and the
+    context's conversation id) grows with each."""
+    while True:
+        tools = context.function_tools()
+        response: ConversationResponse = yield _Send(inputs, tools)
+        context.request_count += 1
+        context.conversation_id = result.conversation_id = response.conversation_id
+        _add_usage(result.usage, response.usage)
+        result.output_entries.extend(response.outputs)
+        calls = [entry for entry in response.outputs if isinstance(entry, FunctionCallEntry)]
+        if not calls:
+            return
+        prepared = [
+            prepare(c, FunctionCall(name=c.name, arguments=c.arguments), tools) for c in calls
+        ]
+        done: list[ToolResult[FunctionCallEntry]] = yield _Run(prepared)
+        result.tool_results.extend(done)
+        inputs = [r.message for r in done]
+        result.output_entries.extend(FunctionResultEntry.from_dict(r.message) for r in done)
+
+
+def _tool_result(
+    context: RunContext[Any],
+    call: PreparedCall[FunctionCallEntry],
+    value: Any,
+    error: Exception | None,
+) -> ToolResult[FunctionCallEntry]:
+    """What a call gave, as the function result entry the server is sent; a function that
+    raised stops the run unless the context gives errors to the model (a call the model got
+    wrong, of no tool or with arguments that do not fit, is always told to it)."""
+    if error is not None and call.error is None and not context.continue_on_fn_error:
+        raise RunError(f"the function {call.call.name!r} failed: {error}") from error
+    entry = {
+        "type": "function.result",
+        "tool_call_id": call.call.tool_call_id,
+        "result": result_text(value, error),
+    }
+    return ToolResult(call.call, call.tool, value, error, entry)
+
+
+Ask = Callable[[str | list[Any], dict[str, FunctionTool[..., Any]]], Iterator[Any]]
+"""Start the conversation or append to it (by the context's id), these inputs, these
+tools: the server's events as they come (none for a whole response), then the response."""
+AsyncAsk = Callable[[str | list[Any], dict[str, FunctionTool[..., Any]]], AsyncIterator[Any]]
+
+
+def drive(context: RunContext[T], inputs: str | list[Any], ask: Ask) -> Iterator[Any]:
+    """The run, blocking, each call of a response after the other: the server's events,
+    each call's :class:`ToolResult` as it is run, and last the :class:`RunResult`."""
+    async_tools = async_tool_names(context.function_tools())
+    if async_tools:
+        raise TypeError(f"the function {async_tools[0]!r} is async: use the async run")
+    result = _new_result(context, inputs)
+    plan = _plan(context, result, inputs)
+    sent: Any = None
+    while True:
+        try:
+            need = plan.send(sent)
+        except StopIteration:
+            yield result
+            return
+        if isinstance(need, _Send):
+            for item in ask(need.inputs, need.tools):
+                if isinstance(item, ConversationResponse):
+                    sent = item
+                else:
+                    yield item
+        else:
+            sent = []
+            for call in need.calls:
+                sent.append(_tool_result(context, call, *run_call(call)))
+                yield sent[-1]
+
+
+async def drive_async(
+    context: RunContext[T], inputs: str | list[Any], ask: AsyncAsk
+) -> AsyncIterator[Any]:
+    """:func:`drive` without blocking the event loop: the calls of a response concurrently
+    (an async function awaited, a plain one in a worker thread)."""
+    result = _new_result(context, inputs)
+    plan = _plan(context, result, inputs)
+    sent: Any = None
+    while True:
+        try:
+            need = plan.send(sent)
+        except StopIteration:
+            yield result
+            return
+        if isinstance(need, _Send):
+            async for item in ask(need.inputs, need.tools):
+                if isinstance(item, ConversationResponse):
+                    sent = item
+                else:
+                    yield item
+        else:
+            outcomes = await asyncio.gather(*(run_call_async(c) for c in need.calls))
+            sent = [_tool_result(context, c, *o) for c, o in zip(need.calls, outcomes, strict=True)]
+            for item in sent:
+                yield item
+
+
+def last(steps: Iterator[Any]) -> RunResult[Any]:
+    """Run every step: the run's result, the last one."""
+    step: Any = None
+    for item in steps:
+        step = item
+    result: RunResult[Any] = step
+    return result
+
+
+async def last_async(steps: AsyncIterator[Any]) -> RunResult[Any]:
+    """:func:`last` of an async run."""
+    step: Any = None
+    async for item in steps:
+        step = item
+    result: RunResult[Any] = step
+    return result
+
+
+class Collected:
+    """What the events of a streamed response say, put together as its whole response
+    (the entries by their ``output_index``: a message's pieces, a call's arguments)."""
+
+    def __init__(self) -> None:
+        self.conversation_id = ""
+        self.usage = ConversationUsageInfo()
+        self._outputs: dict[int, Any] = {}
+
+    def add(self, event: ConversationEvents) -> None:
+        data = event.data
+        if isinstance(data, ResponseStartedEvent):
+            self.conversation_id = data.conversation_id
+        elif isinstance(data, ResponseDoneEvent):
+            self.usage = data.usage
+        elif isinstance(data, ResponseErrorEvent):
+            raise RunError(f"the server failed the response ({data.code}): {data.message}")
+        elif isinstance(data, MessageOutputEvent):
+            self._message(_index(data.output_index), data)
+        elif isinstance(data, FunctionCallEvent):
+            self._call(_index(data.output_index), data)
+        elif isinstance(data, ToolExecutionStartedEvent):
+            self._outputs[_index(data.output_index)] = ToolExecutionEntry(
+                id=data.id, name=data.name, arguments=data.arguments
+            )
+        elif isinstance(data, ToolExecutionDoneEvent):
+            entry = self._outputs.get(_index(data.output_index))
+            if isinstance(entry, ToolExecutionEntry):
+                entry.info = data.info
+
+    def _message(self, index: int, data: MessageOutputEvent) -> None:
+        entry = self._outputs.get(index)
+        if not isinstance(entry, MessageOutputEntry):
+            entry = self._outputs[index] = MessageOutputEntry(
+                id=data.id, agent_id=data.agent_id, model=data.model, content=""
+            )
+        if isinstance(data.content, str) and isinstance(entry.content, str):
+            entry.content += data.content
+            return
+        chunks = list(entry.content) if not isinstance(entry.content, str) else []
+        if isinstance(entry.content, str) and entry.content:
+            chunks.append(TextChunk(text=entry.content))
+        chunks.append(
+            TextChunk(text=data.content) if isinstance(data.content, str) else data.content
+        )
+        entry.content = chunks
+
+    def _call(self, index: int, data: FunctionCallEvent) -> None:
+        entry = self._outputs.get(index)
+        if isinstance(entry, FunctionCallEntry) and isinstance(entry.arguments, str):
+            entry.arguments += data.arguments
+            return
+        self._outputs[index] = FunctionCallEntry(
+            id=data.id,
+            agent_id=data.agent_id,
+            model=data.model,
+            tool_call_id=data.tool_call_id,
+            name=data.name,
+            arguments=data.arguments,
+        )
+
+    def response(self) -> ConversationResponse:
+        """The response the events said."""
+        outputs = [self._outputs[index] for index in sorted(self._outputs)]
+        return ConversationResponse(
+            conversation_id=self.conversation_id, outputs=outputs, usage=self.usage
+        )
+
+
+def _index(output_index: int | Unset) -> int:
+    return output_index if isinstance(output_index, int) else 0
+
+
+def _new_result(context: RunContext[T], inputs: str | list[Any]) -> RunResult[T]:
+    entries = (
+        [{"type": "message.input", "role": "user", "content": inputs}]
+        if isinstance(inputs, str)
+        else list(inputs)
+    )
+    return RunResult(entries, context.output_format, context.conversation_id)
+
+
+def start_arguments(
+    context: RunContext[Any],
+    tools: Mapping[str, FunctionTool[..., Any]],
+    instructions: str | None,
+    more_tools: Sequence[Any] | None,
+    completion_args: Mapping[str, Any] | Model | None,
+    name: str | None,
+    description: str | None,
+) -> dict[str, Any]:
+    """What starting the conversation sends besides its inputs: the model, its instructions
+    and tools (the functions', then ``more_tools``), the answer's format; or the agent."""
+    given = {"name": name, "description": description}
+    if context.agent_id is not None:
+        if (
+            instructions is not None
+            or more_tools
+            or completion_args is not None
+            or context.output_format is not None
+        ):
+            raise RunError(
+                "a run of an agent takes the agent's instructions, tools and completion args"
+                " (give them to the agent): not instructions, tools, completion_args or output_format"
+            )
+        return {"agent_id": context.agent_id, **_given(given)}
+    arguments = dict(
+        completion_args.to_dict() if isinstance(completion_args, Model) else completion_args or {}
+    )
+    if context.output_format is not None:
+        arguments["response_format"] = response_format(context.output_format).to_dict()
+    return {
+        "model": context.model,
+        "tools": [t.tool.to_dict() for t in tools.values()] + list(more_tools or ()),
+        **_given({**given, "instructions": instructions, "completion_args": arguments or None}),
+    }
+
+
+def _given(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}

@@ -1,0 +1,217 @@
+"""``conversations.run`` and its async and streamed forms: the run loop (:mod:`._run`) on
+the group's own ``start`` and ``append`` (streamed: ``start_stream``, ``append_stream``),
+whose retries, hooks, errors and call options are the run's.
+
+The generated :class:`~._conversations.Conversations` derives from
+:class:`ConversationRunning` (the generator's table says so). Nothing heavy is imported
+here: this module is imported when ``client.beta.conversations`` is mounted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from mistral_core import AsyncEventStream, CallOptions, EventStream
+    from mistral_core.models import Model
+    from mistral_plugin_chat._tool_calls import ToolResult
+    from mistral_plugin_chat._tools import FunctionTool
+
+    from ._conversations import AppendArguments, StartArguments
+    from ._run import RunContext, RunResult
+    from .models import ConversationEvents, ConversationResponse, FunctionCallEntry
+
+__all__ = ["ConversationRunning"]
+
+T = TypeVar("T")
+
+
+class _Calls(Protocol):
+    """The generated ``start`` and ``append``, whole or streamed, and their async forms."""
+
+    def start(
+        self, *, inputs: Any, **arguments: Unpack[StartArguments]
+    ) -> ConversationResponse: ...
+
+    async def start_async(
+        self, *, inputs: Any, **arguments: Unpack[StartArguments]
+    ) -> ConversationResponse: ...
+
+    def append(
+        self, *, conversation_id: str, inputs: Any, **arguments: Unpack[AppendArguments]
+    ) -> ConversationResponse: ...
+
+    async def append_async(
+        self, *, conversation_id: str, inputs: Any, **arguments: Unpack[AppendArguments]
+    ) -> ConversationResponse: ...
+
+    def start_stream(
+        self, *, inputs: Any, **arguments: Unpack[StartArguments]
+    ) -> EventStream[ConversationEvents]: ...
+
+    async def start_stream_async(
+        self, *, inputs: Any, **arguments: Unpack[StartArguments]
+    ) -> AsyncEventStream[ConversationEvents]: ...
+
+    def append_stream(
+        self, *, conversation_id: str, inputs: Any, **arguments: Unpack[AppendArguments]
+    ) -> EventStream[ConversationEvents]: ...
+
+    async def append_stream_async(
+        self, *, conversation_id: str, inputs: Any, **arguments: Unpack[AppendArguments]
+    ) -> AsyncEventStream[ConversationEvents]: ...
+
+
+class ConversationRunning:
+    """``run``: the conversation calls local Python functions until it answers without."""
+
+    def run(
+        self: _Calls,
+        *,
+        run_ctx: RunContext[T],
+        inputs: str | Sequence[Any],
+        instructions: str | None = None,
+        tools: Sequence[Any] | None = None,
+        completion_args: Mapping[str, Any] | Model | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[CallOptions],
+    ) -> RunResult[T]:
+        """Send ``inputs`` (a text is the user's message; or entries) to the conversation of
+        ``run_ctx`` (started by the first run, with its model or agent), run each function
+        the server calls, send their results, and repeat until it answers without a call.
+
+        ``instructions``, ``tools`` (the API's, besides the context's functions),
+        ``completion_args``, ``name`` and ``description`` go with the start of a model's
+        conversation. An async function cannot be run here: use :meth:`run_async`.
+        """
+        from ._run import drive, last, start_arguments
+
+        def ask(
+            inputs: str | list[Any], functions: dict[str, FunctionTool[..., Any]]
+        ) -> Iterator[Any]:
+            if run_ctx.conversation_id is not None:
+                yield self.append(conversation_id=run_ctx.conversation_id, inputs=inputs, **options)
+                return
+            settings = start_arguments(
+                run_ctx, functions, instructions, tools, completion_args, name, description
+            )
+            yield self.start(inputs=inputs, **settings, **options)
+
+        return last(drive(run_ctx, _listed(inputs), ask))
+
+    async def run_async(
+        self: _Calls,
+        *,
+        run_ctx: RunContext[T],
+        inputs: str | Sequence[Any],
+        instructions: str | None = None,
+        tools: Sequence[Any] | None = None,
+        completion_args: Mapping[str, Any] | Model | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[CallOptions],
+    ) -> RunResult[T]:
+        """:meth:`run`, without blocking the event loop; the calls of one response run
+        concurrently (an async function awaited, a plain one in a worker thread)."""
+        from ._run import drive_async, last_async, start_arguments
+
+        async def ask(
+            inputs: str | list[Any], functions: dict[str, FunctionTool[..., Any]]
+        ) -> AsyncIterator[Any]:
+            if run_ctx.conversation_id is not None:
+                conversation_id = run_ctx.conversation_id
+                yield await self.append_async(
+                    conversation_id=conversation_id, inputs=inputs, **options
+                )
+                return
+            settings = start_arguments(
+                run_ctx, functions, instructions, tools, completion_args, name, description
+            )
+            yield await self.start_async(inputs=inputs, **settings, **options)
+
+        return await last_async(drive_async(run_ctx, _listed(inputs), ask))
+
+    def run_stream(
+        self: _Calls,
+        *,
+        run_ctx: RunContext[T],
+        inputs: str | Sequence[Any],
+        instructions: str | None = None,
+        tools: Sequence[Any] | None = None,
+        completion_args: Mapping[str, Any] | Model | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[CallOptions],
+    ) -> Iterator[ConversationEvents | ToolResult[FunctionCallEntry] | RunResult[T]]:
+        """:meth:`run`, streamed: iterate it for each event of the server as it comes, each
+        function call's :class:`~mistral_plugin_chat.ToolResult` as it is run, and last
+        the :class:`~._run.RunResult`. Nothing is sent before it is iterated."""
+        from ._run import Collected, drive, start_arguments
+
+        def ask(
+            inputs: str | list[Any], functions: dict[str, FunctionTool[..., Any]]
+        ) -> Iterator[Any]:
+            if run_ctx.conversation_id is not None:
+                conversation_id = run_ctx.conversation_id
+                stream = self.append_stream(
+                    conversation_id=conversation_id, inputs=inputs, **options
+                )
+            else:
+                settings = start_arguments(
+                    run_ctx, functions, instructions, tools, completion_args, name, description
+                )
+                stream = self.start_stream(inputs=inputs, **settings, **options)
+            collected = Collected()
+            with stream:
+                for event in stream:
+                    collected.add(event)
+                    yield event
+            yield collected.response()
+
+        return drive(run_ctx, _listed(inputs), ask)
+
+    def run_stream_async(
+        self: _Calls,
+        *,
+        run_ctx: RunContext[T],
+        inputs: str | Sequence[Any],
+        instructions: str | None = None,
+        tools: Sequence[Any] | None = None,
+        completion_args: Mapping[str, Any] | Model | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[CallOptions],
+    ) -> AsyncIterator[ConversationEvents | ToolResult[FunctionCallEntry] | RunResult[T]]:
+        """:meth:`run_stream`, without blocking the event loop (``async for`` it); the calls
+        of one response run concurrently."""
+        from ._run import Collected, drive_async, start_arguments
+
+        async def ask(
+            inputs: str | list[Any], functions: dict[str, FunctionTool[..., Any]]
+        ) -> AsyncIterator[Any]:
+            if run_ctx.conversation_id is not None:
+                conversation_id = run_ctx.conversation_id
+                stream = await self.append_stream_async(
+                    conversation_id=conversation_id, inputs=inputs, **options
+                )
+            else:
+                settings = start_arguments(
+                    run_ctx, functions, instructions, tools, completion_args, name, description
+                )
+                stream = await self.start_stream_async(inputs=inputs, **settings, **options)
+            collected = Collected()
+            async with stream:
+                async for event in stream:
+                    collected.add(event)
+                    yield event
+            yield collected.response()
+
+        return drive_async(run_ctx, _listed(inputs), ask)
+
+
+def _listed(inputs: str | Sequence[Any]) -> str | list[Any]:
+    return inputs if isinstance(inputs, str) else list(inputs)
