@@ -15,7 +15,12 @@ from mistral_core import Mistral
 from mistral_plugin_chat import ToolArgumentsError, function_tool
 from mistral_plugin_chat._tools import FunctionTool
 from mistral_plugin_chat.models import Tool
-from mistral_plugin_conversations import RunContext, RunError, RunResult
+from mistral_plugin_conversations import (
+    DeferredToolCallsException,
+    RunContext,
+    RunError,
+    RunResult,
+)
 from mistral_plugin_conversations.models import (
     FunctionCallEntry,
     FunctionResultEntry,
@@ -402,3 +407,101 @@ async def test_an_async_run_starts_with_the_context_settings(mistral_mock: Mistr
         result = await client.beta.conversations.run_async(run_ctx=run_ctx, inputs="?")
     assert result.output_as_model == Forecast(city="sample", degrees=1)
     assert sent(mistral_mock)[0]["model"] == "m"
+
+
+def deferred_context() -> RunContext[Any]:
+    run_ctx = RunContext(model="m")
+    run_ctx.register_func(get_weather)
+
+    @run_ctx.register_func(requires_confirmation=True)
+    def book(city: str) -> str:
+        """Books a trip."""
+        return f"booked {city}"
+
+    return run_ctx
+
+
+def test_a_call_that_requires_confirmation_stops_the_run(
+    mistral_mock: MistralMock, client: Mistral
+) -> None:
+    run_ctx = deferred_context()
+    conversations = mistral_mock.beta.conversations
+    conversations.reply(calls(("get_weather", {"city": "Rome"}), ("book", {"city": "Rome"})))
+
+    with pytest.raises(DeferredToolCallsException, match="'book' wait") as caught:
+        client.beta.conversations.run(run_ctx=run_ctx, inputs="Book Rome if sunny")
+
+    pending = caught.value
+    [deferred] = pending.deferred_calls
+    assert (deferred.tool_name, deferred.arguments) == ("book", '{"city": "Rome"}')
+    assert pending.conversation_id == "c1"
+    assert [r["result"] for r in pending.executed_results] == ["Rome: sunny for 1 day(s)"]
+    assert [r.value for r in pending.result.tool_results] == ["Rome: sunny for 1 day(s)"]
+    assert len(pending.outputs) == 3  # the two calls, the result of the one that ran
+    assert "'book'" in repr(deferred)
+    assert run_ctx.requires_confirmation("book")
+    assert not run_ctx.requires_confirmation("get_weather")
+    assert len(mistral_mock.requests) == 1
+
+    conversations.reply(said("Booked."))
+    result = client.beta.conversations.run(
+        run_ctx=run_ctx, inputs=[*pending.executed_results, deferred.confirm()]
+    )
+
+    assert result.output_as_text == "Booked."
+    assert [r.value for r in result.tool_results] == ["booked Rome"]
+    sent_results = [entry["result"] for entry in sent(mistral_mock)[1]["inputs"]]
+    assert sent_results == ["Rome: sunny for 1 day(s)", "booked Rome"]
+    assert result.input_entries[1]["result"] == "booked Rome"
+
+
+def test_a_deferred_call_approved_with_other_arguments_or_rejected(
+    mistral_mock: MistralMock, client: Mistral
+) -> None:
+    run_ctx = deferred_context()
+    conversations = mistral_mock.beta.conversations
+    conversations.reply(calls(("book", {"city": "Rome"}), ("book", {"city": "Oslo"})))
+    with pytest.raises(DeferredToolCallsException) as caught:
+        client.beta.conversations.run(run_ctx=run_ctx, inputs="Book both")
+    rome, oslo = caught.value.deferred_calls
+    assert caught.value.executed_results == []
+
+    conversations.reply(said("Booked Paris only."))
+    result = client.beta.conversations.run(
+        run_ctx=run_ctx,
+        inputs=[rome.confirm(override_args={"city": "Paris"}), oslo.reject("Too cold.")],
+    )
+
+    assert result.output_as_text == "Booked Paris only."
+    assert [e["result"] for e in sent(mistral_mock)[1]["inputs"]] == ["booked Paris", "Too cold."]
+    assert oslo.reject().message == "Rejected by user"
+
+
+def test_a_function_registered_again_without_confirmation_runs(client: Mistral) -> None:
+    run_ctx = deferred_context()
+
+    def book(city: str) -> str:
+        return city
+
+    run_ctx.register_func(book)
+    assert not run_ctx.requires_confirmation("book")
+
+
+@pytest.mark.anyio
+async def test_an_async_run_defers_and_a_stream_goes_on(mistral_mock: MistralMock) -> None:
+    run_ctx = deferred_context()
+    mistral_mock.beta.conversations.reply(calls(("book", {"city": "Rome"})))
+    async with Mistral(api_key="k") as client:
+        with pytest.raises(DeferredToolCallsException) as caught:
+            await client.beta.conversations.run_async(run_ctx=run_ctx, inputs="Book")
+        [deferred] = caught.value.deferred_calls
+        steps = [
+            step
+            async for step in client.beta.conversations.run_stream_async(
+                run_ctx=run_ctx, inputs=[deferred.confirm()]
+            )
+        ]
+    result = steps[-1]
+    assert isinstance(result, RunResult)
+    assert [r.value for r in result.tool_results] == ["booked Rome"]
+    assert result.output_as_text == "Hello from mistral_mock!"

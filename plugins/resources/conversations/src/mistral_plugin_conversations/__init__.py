@@ -13,9 +13,30 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._conversations import Conversations
-    from ._run import RunContext, RunError, RunResult, ToolSource
+    from ._run import (
+        DeferredToolCallConfirmation,
+        DeferredToolCallEntry,
+        DeferredToolCallRejection,
+        DeferredToolCallResponse,
+        DeferredToolCallsException,
+        RunContext,
+        RunError,
+        RunResult,
+        ToolSource,
+    )
 
-__all__ = ["Conversations", "RunContext", "RunError", "RunResult", "ToolSource"]
+__all__ = [
+    "Conversations",
+    "DeferredToolCallConfirmation",
+    "DeferredToolCallEntry",
+    "DeferredToolCallRejection",
+    "DeferredToolCallResponse",
+    "DeferredToolCallsException",
+    "RunContext",
+    "RunError",
+    "RunResult",
+    "ToolSource",
+]
 
 if TYPE_CHECKING:  # the models, which run time loads on first use (below)
     from . import models
@@ -25,6 +46,11 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
 
 _MODULES = {
     "Conversations": "._conversations",
+    "DeferredToolCallConfirmation": "._run",
+    "DeferredToolCallEntry": "._run",
+    "DeferredToolCallRejection": "._run",
+    "DeferredToolCallResponse": "._run",
+    "DeferredToolCallsException": "._run",
     "RunContext": "._run",
     "RunError": "._run",
     "RunResult": "._run",

@@ -52,7 +52,17 @@ from .models import (
     ToolExecutionStartedEvent,
 )
 
-__all__ = ["RunContext", "RunError", "RunResult", "ToolSource"]
+__all__ = [
+    "DeferredToolCallConfirmation",
+    "DeferredToolCallEntry",
+    "DeferredToolCallRejection",
+    "DeferredToolCallResponse",
+    "DeferredToolCallsException",
+    "RunContext",
+    "RunError",
+    "RunResult",
+    "ToolSource",
+]
 
 T = TypeVar("T")
 """The class of a run's structured answer (``output_format``)."""
@@ -129,20 +139,30 @@ class RunContext(Generic[T]):
         """The requests the runs of this context made."""
         self._functions: dict[str, FunctionTool[..., Any]] = {}
         self._sources: list[ToolSource] = []
+        self._confirmed: set[str] = set()
 
     @overload
-    def register_func(self, func: F, /) -> F: ...
+    def register_func(self, func: F, /, *, requires_confirmation: bool = False) -> F: ...
 
     @overload
-    def register_func(self, /, *, name: str | None = None) -> Callable[[F], F]: ...
+    def register_func(
+        self, /, *, name: str | None = None, requires_confirmation: bool = False
+    ) -> Callable[[F], F]: ...
 
     def register_func(
-        self, func: F | None = None, /, *, name: str | None = None
+        self,
+        func: F | None = None,
+        /,
+        *,
+        name: str | None = None,
+        requires_confirmation: bool = False,
     ) -> F | Callable[[F], F]:
         """Let the model call ``func`` (or a :func:`~mistral_plugin_chat.function_tool`),
         shown to it as chat's tools are; usable as a decorator, ``@run_ctx.register_func``.
 
-        ``name`` is the function's by default. The function is given back as it is.
+        ``name`` is the function's by default. With ``requires_confirmation``, a call of
+        it is not run but handed to you (:class:`DeferredToolCallsException`), to approve
+        or reject in the next run. The function is given back as it is.
         """
 
         def register(fn: F) -> F:
@@ -150,6 +170,10 @@ class RunContext(Generic[T]):
             if name is not None:
                 tool = _renamed(tool, name)
             self._functions[tool.name] = tool
+            if requires_confirmation:
+                self._confirmed.add(tool.name)
+            else:
+                self._confirmed.discard(tool.name)
             return fn
 
         return register if func is None else register(func)
@@ -157,6 +181,10 @@ class RunContext(Generic[T]):
     def register_tool_source(self, source: ToolSource) -> None:
         """Let the model call the tools of ``source`` too (see :class:`ToolSource`)."""
         self._sources.append(source)
+
+    def requires_confirmation(self, tool_name: str) -> bool:
+        """Whether a call of the tool waits for the user's decision before it runs."""
+        return tool_name in self._confirmed
 
     def function_tools(self) -> dict[str, FunctionTool[..., Any]]:
         """Every tool the model may call, by name: the sources', then those registered
@@ -251,7 +279,10 @@ def _plan(
     context: RunContext[T], result: RunResult[T], inputs: str | list[Any]
 ) -> Generator[_Send | _Run, Any, None]:
     """The loop, as the requests it makes and the answers it is sent; ``result`` (and the
-    context's conversation id) grows with each."""
+    context's conversation id) grows with each. The user's decisions on deferred calls
+    among the inputs are carried out first: the results are sent with the other inputs."""
+    if not isinstance(inputs, str):
+        inputs = result.input_entries = yield from _decided(context, result, inputs)
     while True:
         tools = context.function_tools()
         response: ConversationResponse = yield _Send(inputs, tools)
@@ -262,13 +293,137 @@ def _plan(
         calls = [entry for entry in response.outputs if isinstance(entry, FunctionCallEntry)]
         if not calls:
             return
-        prepared = [
-            prepare(c, FunctionCall(name=c.name, arguments=c.arguments), tools) for c in calls
-        ]
-        done: list[ToolResult[FunctionCallEntry]] = yield _Run(prepared)
-        result.tool_results.extend(done)
+        deferred = [c for c in calls if context.requires_confirmation(c.name)]
+        ready = [c for c in calls if not context.requires_confirmation(c.name)]
+        done = yield from _run(result, [prepare(c, _function(c), tools) for c in ready])
         inputs = [r.message for r in done]
-        result.output_entries.extend(FunctionResultEntry.from_dict(r.message) for r in done)
+        if deferred:
+            raise DeferredToolCallsException(
+                result, [DeferredToolCallEntry(c) for c in deferred], inputs
+            )
+
+
+def _function(call: FunctionCallEntry) -> FunctionCall:
+    return FunctionCall(name=call.name, arguments=call.arguments)
+
+
+def _run(
+    result: RunResult[Any], calls: list[PreparedCall[FunctionCallEntry]]
+) -> Generator[_Run, Any, list[ToolResult[FunctionCallEntry]]]:
+    """Have the calls run; each result goes in ``result``."""
+    done: list[ToolResult[FunctionCallEntry]] = yield _Run(calls)
+    result.tool_results.extend(done)
+    result.output_entries.extend(FunctionResultEntry.from_dict(r.message) for r in done)
+    return done
+
+
+def _decided(
+    context: RunContext[Any], result: RunResult[Any], inputs: list[Any]
+) -> Generator[_Run, Any, list[Any]]:
+    """The inputs, each decision on a deferred call as the result entry it gives: an
+    approved call's result once run, a rejected one's message."""
+    approved = [i for i in inputs if isinstance(i, DeferredToolCallConfirmation)]
+    if not approved and not any(isinstance(i, DeferredToolCallRejection) for i in inputs):
+        return inputs
+    tools = context.function_tools()
+    prepared = [
+        prepare(a.function_call, FunctionCall(name=a.tool_name, arguments=a.arguments), tools)
+        for a in approved
+    ]
+    done = yield from _run(result, prepared)
+    results = {r.call.tool_call_id: r.message for r in done}
+    return [
+        results[i.tool_call_id]
+        if isinstance(i, DeferredToolCallConfirmation)
+        else _rejected(i)
+        if isinstance(i, DeferredToolCallRejection)
+        else i
+        for i in inputs
+    ]
+
+
+def _rejected(rejection: DeferredToolCallRejection) -> dict[str, Any]:
+    return {
+        "type": "function.result",
+        "tool_call_id": rejection.tool_call_id,
+        "result": rejection.message,
+    }
+
+
+@attrs.frozen
+class DeferredToolCallConfirmation:
+    """The user approves a deferred call: the next run runs it (with ``override_args``
+    instead of the model's arguments, if given) and sends its result."""
+
+    tool_call_id: str
+    tool_name: str
+    function_call: FunctionCallEntry
+    override_args: dict[str, Any] | None = None
+
+    @property
+    def arguments(self) -> dict[str, Any] | str:
+        """The arguments the call runs with."""
+        return self.function_call.arguments if self.override_args is None else self.override_args
+
+
+@attrs.frozen
+class DeferredToolCallRejection:
+    """The user rejects a deferred call: the next run sends ``message`` as its result."""
+
+    tool_call_id: str
+    message: str = "Rejected by user"
+
+
+DeferredToolCallResponse = DeferredToolCallConfirmation | DeferredToolCallRejection
+"""A decision on a deferred call, given among the ``inputs`` of the next run."""
+
+
+class DeferredToolCallEntry:
+    """A call of a function that requires confirmation, waiting for the user's decision."""
+
+    def __init__(self, function_call: FunctionCallEntry) -> None:
+        self.function_call = function_call
+        self.tool_call_id = function_call.tool_call_id
+        self.tool_name = function_call.name
+        self.arguments = function_call.arguments
+
+    def __repr__(self) -> str:
+        return f"<DeferredToolCallEntry {self.tool_name!r} {self.arguments!r}>"
+
+    def confirm(self, override_args: dict[str, Any] | None = None) -> DeferredToolCallConfirmation:
+        """Approve the call (with other arguments, if given)."""
+        return DeferredToolCallConfirmation(
+            self.tool_call_id, self.tool_name, self.function_call, override_args
+        )
+
+    def reject(self, message: str = "Rejected by user") -> DeferredToolCallRejection:
+        """Reject the call: the model is told ``message`` instead of a result."""
+        return DeferredToolCallRejection(self.tool_call_id, message)
+
+
+class DeferredToolCallsException(RunError):
+    """The server called functions that require confirmation: the run stopped there.
+
+    Decide on each of :attr:`deferred_calls` (``.confirm()``, ``.reject(message)``) and
+    give the decisions, after :attr:`executed_results` (the results of the calls of the
+    same response that did run), as the ``inputs`` of the next run of the context.
+    """
+
+    def __init__(
+        self,
+        result: RunResult[Any],
+        deferred_calls: list[DeferredToolCallEntry],
+        executed_results: list[dict[str, Any]],
+    ) -> None:
+        self.result = result
+        """The run so far."""
+        self.conversation_id = result.conversation_id
+        self.deferred_calls = deferred_calls
+        self.outputs = list(result.output_entries)
+        """The run's outputs so far."""
+        self.executed_results = executed_results
+        names = ", ".join(repr(call.tool_name) for call in deferred_calls)
+        super().__init__(f"the calls of {names} wait for the user's confirmation")
 
 
 def _tool_result(
