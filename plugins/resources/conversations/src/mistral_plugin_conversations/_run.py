@@ -606,40 +606,48 @@ def _new_result(context: RunContext[T], inputs: str | list[Any]) -> RunResult[T]
     return RunResult(entries, context.output_format, context.conversation_id)
 
 
-def start_arguments(
-    context: RunContext[Any],
-    tools: Mapping[str, FunctionTool[..., Any]],
-    instructions: str | None,
-    more_tools: Sequence[Any] | None,
-    completion_args: Mapping[str, Any] | Model | None,
-    name: str | None,
-    description: str | None,
-) -> dict[str, Any]:
-    """What starting the conversation sends besides its inputs: the model, its instructions
-    and tools (the functions', then ``more_tools``), the answer's format; or the agent."""
-    given = {"name": name, "description": description}
-    if context.agent_id is not None:
-        if (
-            instructions is not None
-            or more_tools
-            or completion_args is not None
-            or context.output_format is not None
-        ):
-            raise RunError(
-                "a run of an agent takes the agent's instructions, tools and completion args"
-                " (give them to the agent): not instructions, tools, completion_args or output_format"
-            )
-        return {"agent_id": context.agent_id, **_given(given)}
-    arguments = dict(
-        completion_args.to_dict() if isinstance(completion_args, Model) else completion_args or {}
-    )
-    if context.output_format is not None:
-        arguments["response_format"] = response_format(context.output_format).to_dict()
-    return {
-        "model": context.model,
-        "tools": [t.tool.to_dict() for t in tools.values()] + list(more_tools or ()),
-        **_given({**given, "instructions": instructions, "completion_args": arguments or None}),
-    }
+@attrs.frozen
+class Requests:
+    """What the requests of a run send besides the call options: the start of the
+    conversation, its model (its instructions, tools and answer's format) or agent; or
+    an append to it."""
+
+    context: RunContext[Any]
+    instructions: str | None
+    more_tools: Sequence[Any] | None
+    """The API's tools, besides the functions."""
+    completion_args: Mapping[str, Any] | Model | None
+    name: str | None
+    description: str | None
+
+    def next(
+        self, inputs: str | list[Any], functions: Mapping[str, FunctionTool[..., Any]]
+    ) -> tuple[bool, dict[str, Any]]:
+        """Whether the next request starts the conversation, and its arguments."""
+        context = self.context
+        if context.conversation_id is not None:
+            return False, {"conversation_id": context.conversation_id, "inputs": inputs}
+        given = {"inputs": inputs, "name": self.name, "description": self.description}
+        if context.agent_id is not None:
+            if (
+                self.instructions is not None
+                or self.more_tools
+                or self.completion_args is not None
+                or context.output_format is not None
+            ):
+                raise RunError(
+                    "a run of an agent takes the agent's instructions, tools and completion"
+                    " args (give them to the agent): not instructions, tools,"
+                    " completion_args or output_format"
+                )
+            return True, {"agent_id": context.agent_id, **_given(given)}
+        arguments = self.completion_args
+        completion = dict(arguments.to_dict() if isinstance(arguments, Model) else arguments or {})
+        if context.output_format is not None:
+            completion["response_format"] = response_format(context.output_format).to_dict()
+        tools = [t.tool.to_dict() for t in functions.values()] + list(self.more_tools or ())
+        more = {"instructions": self.instructions, "completion_args": completion or None}
+        return True, {"model": context.model, "tools": tools, **_given({**given, **more})}
 
 
 def _given(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["ConversationRunning"]
 
 T = TypeVar("T")
+Functions = dict[str, "FunctionTool[..., Any]"]
+"""The tools of a request, by name."""
 
 
 class _Calls(Protocol):
@@ -88,18 +90,13 @@ class ConversationRunning:
         ``completion_args``, ``name`` and ``description`` go with the start of a model's
         conversation. An async function cannot be run here: use :meth:`run_async`.
         """
-        from ._run import drive, last, start_arguments
+        from ._run import Requests, drive, last
 
-        def ask(
-            inputs: str | list[Any], functions: dict[str, FunctionTool[..., Any]]
-        ) -> Iterator[Any]:
-            if run_ctx.conversation_id is not None:
-                yield self.append(conversation_id=run_ctx.conversation_id, inputs=inputs, **options)
-                return
-            settings = start_arguments(
-                run_ctx, functions, instructions, tools, completion_args, name, description
-            )
-            yield self.start(inputs=inputs, **settings, **options)
+        requests = Requests(run_ctx, instructions, tools, completion_args, name, description)
+
+        def ask(inputs: str | list[Any], functions: Functions) -> Iterator[Any]:
+            starts, arguments = requests.next(inputs, functions)
+            yield (self.start if starts else self.append)(**arguments, **options)
 
         return last(drive(run_ctx, _listed(inputs), ask))
 
@@ -117,21 +114,13 @@ class ConversationRunning:
     ) -> RunResult[T]:
         """:meth:`run`, without blocking the event loop; the calls of one response run
         concurrently (an async function awaited, a plain one in a worker thread)."""
-        from ._run import drive_async, last_async, start_arguments
+        from ._run import Requests, drive_async, last_async
 
-        async def ask(
-            inputs: str | list[Any], functions: dict[str, FunctionTool[..., Any]]
-        ) -> AsyncIterator[Any]:
-            if run_ctx.conversation_id is not None:
-                conversation_id = run_ctx.conversation_id
-                yield await self.append_async(
-                    conversation_id=conversation_id, inputs=inputs, **options
-                )
-                return
-            settings = start_arguments(
-                run_ctx, functions, instructions, tools, completion_args, name, description
-            )
-            yield await self.start_async(inputs=inputs, **settings, **options)
+        requests = Requests(run_ctx, instructions, tools, completion_args, name, description)
+
+        async def ask(inputs: str | list[Any], functions: Functions) -> AsyncIterator[Any]:
+            starts, arguments = requests.next(inputs, functions)
+            yield await (self.start_async if starts else self.append_async)(**arguments, **options)
 
         return await last_async(drive_async(run_ctx, _listed(inputs), ask))
 
@@ -150,23 +139,16 @@ class ConversationRunning:
         """:meth:`run`, streamed: iterate it for each event of the server as it comes, each
         function call's :class:`~mistral_plugin_chat.ToolResult` as it is run, and last
         the :class:`~._run.RunResult`. Nothing is sent before it is iterated."""
-        from ._run import Collected, drive, start_arguments
+        from ._run import Collected, Requests, drive
 
-        def ask(
-            inputs: str | list[Any], functions: dict[str, FunctionTool[..., Any]]
-        ) -> Iterator[Any]:
-            if run_ctx.conversation_id is not None:
-                conversation_id = run_ctx.conversation_id
-                stream = self.append_stream(
-                    conversation_id=conversation_id, inputs=inputs, **options
-                )
-            else:
-                settings = start_arguments(
-                    run_ctx, functions, instructions, tools, completion_args, name, description
-                )
-                stream = self.start_stream(inputs=inputs, **settings, **options)
+        requests = Requests(run_ctx, instructions, tools, completion_args, name, description)
+
+        def ask(inputs: str | list[Any], functions: Functions) -> Iterator[Any]:
+            starts, arguments = requests.next(inputs, functions)
             collected = Collected()
-            with stream:
+            with (self.start_stream if starts else self.append_stream)(
+                **arguments, **options
+            ) as stream:
                 for event in stream:
                     collected.add(event)
                     yield event
@@ -188,23 +170,15 @@ class ConversationRunning:
     ) -> AsyncIterator[ConversationEvents | ToolResult[FunctionCallEntry] | RunResult[T]]:
         """:meth:`run_stream`, without blocking the event loop (``async for`` it); the calls
         of one response run concurrently."""
-        from ._run import Collected, drive_async, start_arguments
+        from ._run import Collected, Requests, drive_async
 
-        async def ask(
-            inputs: str | list[Any], functions: dict[str, FunctionTool[..., Any]]
-        ) -> AsyncIterator[Any]:
-            if run_ctx.conversation_id is not None:
-                conversation_id = run_ctx.conversation_id
-                stream = await self.append_stream_async(
-                    conversation_id=conversation_id, inputs=inputs, **options
-                )
-            else:
-                settings = start_arguments(
-                    run_ctx, functions, instructions, tools, completion_args, name, description
-                )
-                stream = await self.start_stream_async(inputs=inputs, **settings, **options)
+        requests = Requests(run_ctx, instructions, tools, completion_args, name, description)
+
+        async def ask(inputs: str | list[Any], functions: Functions) -> AsyncIterator[Any]:
+            starts, arguments = requests.next(inputs, functions)
             collected = Collected()
-            async with stream:
+            call = self.start_stream_async if starts else self.append_stream_async
+            async with await call(**arguments, **options) as stream:
                 async for event in stream:
                     collected.add(event)
                     yield event
