@@ -189,3 +189,35 @@ async def test_an_async_streamed_run(mistral_mock: MistralMock) -> None:
         if isinstance(s, ConversationEvents) and isinstance(s.data, FunctionCallEvent)
     ]
     assert len(calls) == 2  # the conversation's functions, called again
+
+
+def test_closing_a_streamed_run_stops_it(mistral_mock: MistralMock, client: Mistral) -> None:
+    ran: list[str] = []
+    run_ctx = RunContext(model="m")
+
+    @run_ctx.register_func
+    def remember(city: str) -> str:
+        """Remembers a city."""
+        ran.append(city)
+        return city
+
+    steps = client.beta.conversations.run_stream(run_ctx=run_ctx, inputs="Hi")
+    next(steps)  # the stream of the first response is open
+    steps.close()
+    assert ran == []
+    assert len(mistral_mock.requests) == 1
+    with pytest.raises(StopIteration):
+        next(steps)
+
+
+@pytest.mark.anyio
+async def test_closing_an_async_streamed_run_stops_it(mistral_mock: MistralMock) -> None:
+    run_ctx = RunContext(model="m")
+    run_ctx.register_func(get_weather)
+    async with Mistral(api_key="k") as client:
+        steps = client.beta.conversations.run_stream_async(run_ctx=run_ctx, inputs="Hi")
+        await anext(steps)
+        await steps.aclose()
+        with pytest.raises(StopAsyncIteration):
+            await anext(steps)
+    assert len(mistral_mock.requests) == 1

@@ -4,15 +4,27 @@ hands back, send their results, repeat until the answer has no function call.
 As chat's ``run_tools`` (whose call handling, :mod:`mistral_plugin_chat._tool_calls`, it
 shares), the loop is a sans-IO generator, :func:`_plan`: it yields what it needs (the
 server's response to these inputs, or the results of these calls) and is sent the answers.
-:func:`run_sync` drives it with blocking calls; :func:`run_async` without blocking the event
-loop, the calls of one response concurrently (a plain function in a worker thread).
+:func:`drive` drives it with blocking calls, :func:`drive_async` without blocking the event
+loop (the calls of one response concurrently); each gives the server's events (of a
+streamed run), each call's :class:`ToolResult`, then the :class:`RunResult`. Calls of
+functions that require confirmation stop the run (:class:`DeferredToolCallsException`);
+the user's decisions, among the next run's inputs, are carried out first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from typing import Any, Generic, Protocol, TypeVar, overload
 
 import attrs
@@ -445,13 +457,13 @@ def _tool_result(
     return ToolResult(call.call, call.tool, value, error, entry)
 
 
-Ask = Callable[[str | list[Any], dict[str, FunctionTool[..., Any]]], Iterator[Any]]
+Ask = Callable[[str | list[Any], dict[str, FunctionTool[..., Any]]], Generator[Any, None, None]]
 """Start the conversation or append to it (by the context's id), these inputs, these
 tools: the server's events as they come (none for a whole response), then the response."""
-AsyncAsk = Callable[[str | list[Any], dict[str, FunctionTool[..., Any]]], AsyncIterator[Any]]
+AsyncAsk = Callable[[str | list[Any], dict[str, FunctionTool[..., Any]]], AsyncGenerator[Any, None]]
 
 
-def drive(context: RunContext[T], inputs: str | list[Any], ask: Ask) -> Iterator[Any]:
+def drive(context: RunContext[T], inputs: str | list[Any], ask: Ask) -> Generator[Any, None, None]:
     """The run, blocking, each call of a response after the other: the server's events,
     each call's :class:`ToolResult` as it is run, and last the :class:`RunResult`."""
     async_tools = async_tool_names(context.function_tools())
@@ -467,11 +479,12 @@ def drive(context: RunContext[T], inputs: str | list[Any], ask: Ask) -> Iterator
             yield result
             return
         if isinstance(need, _Send):
-            for item in ask(need.inputs, need.tools):
-                if isinstance(item, ConversationResponse):
-                    sent = item
-                else:
-                    yield item
+            with contextlib.closing(ask(need.inputs, need.tools)) as items:  # closed with the run
+                for item in items:
+                    if isinstance(item, ConversationResponse):
+                        sent = item
+                    else:
+                        yield item
         else:
             sent = []
             for call in need.calls:
@@ -481,7 +494,7 @@ def drive(context: RunContext[T], inputs: str | list[Any], ask: Ask) -> Iterator
 
 async def drive_async(
     context: RunContext[T], inputs: str | list[Any], ask: AsyncAsk
-) -> AsyncIterator[Any]:
+) -> AsyncGenerator[Any, None]:
     """:func:`drive` without blocking the event loop: the calls of a response concurrently
     (an async function awaited, a plain one in a worker thread)."""
     result = _new_result(context, inputs)
@@ -494,11 +507,12 @@ async def drive_async(
             yield result
             return
         if isinstance(need, _Send):
-            async for item in ask(need.inputs, need.tools):
-                if isinstance(item, ConversationResponse):
-                    sent = item
-                else:
-                    yield item
+            async with contextlib.aclosing(ask(need.inputs, need.tools)) as items:
+                async for item in items:
+                    if isinstance(item, ConversationResponse):
+                        sent = item
+                    else:
+                        yield item
         else:
             outcomes = await asyncio.gather(*(run_call_async(c) for c in need.calls))
             sent = [_tool_result(context, c, *o) for c, o in zip(need.calls, outcomes, strict=True)]

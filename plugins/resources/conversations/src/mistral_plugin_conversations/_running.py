@@ -9,7 +9,7 @@ here: this module is imported when ``client.beta.conversations`` is mounted.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class ConversationRunning:
 
         requests = Requests(run_ctx, instructions, tools, completion_args, name, description)
 
-        def ask(inputs: str | list[Any], functions: Functions) -> Iterator[Any]:
+        def ask(inputs: str | list[Any], functions: Functions) -> Generator[Any, None, None]:
             starts, arguments = requests.next(inputs, functions)
             yield (self.start if starts else self.append)(**arguments, **options)
 
@@ -118,7 +118,7 @@ class ConversationRunning:
 
         requests = Requests(run_ctx, instructions, tools, completion_args, name, description)
 
-        async def ask(inputs: str | list[Any], functions: Functions) -> AsyncIterator[Any]:
+        async def ask(inputs: str | list[Any], functions: Functions) -> AsyncGenerator[Any, None]:
             starts, arguments = requests.next(inputs, functions)
             yield await (self.start_async if starts else self.append_async)(**arguments, **options)
 
@@ -135,15 +135,17 @@ class ConversationRunning:
         name: str | None = None,
         description: str | None = None,
         **options: Unpack[CallOptions],
-    ) -> Iterator[ConversationEvents | ToolResult[FunctionCallEntry] | RunResult[T]]:
+    ) -> Generator[ConversationEvents | ToolResult[FunctionCallEntry] | RunResult[T], None, None]:
         """:meth:`run`, streamed: iterate it for each event of the server as it comes, each
         function call's :class:`~mistral_plugin_chat.ToolResult` as it is run, and last
-        the :class:`~._run.RunResult`. Nothing is sent before it is iterated."""
+        the :class:`~._run.RunResult`. Nothing is sent before it is iterated; closing it
+        (``close()``, or leaving a ``for`` loop it was given to as a generator is collected)
+        stops the run and releases the stream's connection."""
         from ._run import Collected, Requests, drive
 
         requests = Requests(run_ctx, instructions, tools, completion_args, name, description)
 
-        def ask(inputs: str | list[Any], functions: Functions) -> Iterator[Any]:
+        def ask(inputs: str | list[Any], functions: Functions) -> Generator[Any, None, None]:
             starts, arguments = requests.next(inputs, functions)
             collected = Collected()
             with (self.start_stream if starts else self.append_stream)(
@@ -167,14 +169,14 @@ class ConversationRunning:
         name: str | None = None,
         description: str | None = None,
         **options: Unpack[CallOptions],
-    ) -> AsyncIterator[ConversationEvents | ToolResult[FunctionCallEntry] | RunResult[T]]:
+    ) -> AsyncGenerator[ConversationEvents | ToolResult[FunctionCallEntry] | RunResult[T], None]:
         """:meth:`run_stream`, without blocking the event loop (``async for`` it); the calls
         of one response run concurrently."""
         from ._run import Collected, Requests, drive_async
 
         requests = Requests(run_ctx, instructions, tools, completion_args, name, description)
 
-        async def ask(inputs: str | list[Any], functions: Functions) -> AsyncIterator[Any]:
+        async def ask(inputs: str | list[Any], functions: Functions) -> AsyncGenerator[Any, None]:
             starts, arguments = requests.next(inputs, functions)
             collected = Collected()
             call = self.start_stream_async if starts else self.append_stream_async
