@@ -6,6 +6,7 @@ here, and nothing read that could hold a credential (no header, no query, no use
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -80,7 +81,9 @@ def request_attributes(
         PROVIDER: provider_name(client),
         OPERATION_ID: operation_id,
     }
-    _server(url, attributes)
+    server = _server(url)
+    if server is not None:
+        attributes[SERVER_ADDRESS], attributes[SERVER_PORT] = server
     model = body.get("model")
     if isinstance(model, str):
         attributes[REQUEST_MODEL] = model
@@ -143,12 +146,14 @@ def span_name(attributes: Attributes) -> str:
     return f"{operation} {target}" if target else operation
 
 
-def _server(url: str, attributes: Attributes) -> None:
-    """``server.address`` and ``server.port`` (the scheme's when the URL has none)."""
+@functools.lru_cache(maxsize=64)
+def _server(url: str) -> tuple[str, int] | None:
+    """``server.address`` and ``server.port`` (the scheme's when the URL has none); a
+    client's calls go to a few URLs, so each is split once."""
     parts = urlsplit(url)
-    if parts.hostname:
-        attributes[SERVER_ADDRESS] = parts.hostname
-        attributes[SERVER_PORT] = parts.port or (80 if parts.scheme == "http" else 443)
+    if not parts.hostname:
+        return None
+    return parts.hostname, parts.port or (80 if parts.scheme == "http" else 443)
 
 
 def response_attributes(result: Any) -> Attributes:

@@ -1,8 +1,9 @@
 """The hook plugin: installed for every client by its entry point, or given to one client.
 
-This module imports no OpenTelemetry: while no tracer or meter provider is set, a call
-costs two lookups in ``sys.modules`` here, and the API is not even imported (it costs tens
-of milliseconds). ``_telemetry`` is imported once there is something to record.
+This module imports no OpenTelemetry: while the program has not imported it, no provider
+can have been set, so a call costs two lookups in ``sys.modules`` here, and the API is not
+imported either (it costs tens of milliseconds). ``_telemetry`` is imported once there may
+be something to record.
 """
 
 from __future__ import annotations
@@ -34,11 +35,10 @@ CAPTURE_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
 _CAPTURE_VALUES = ("true", "span_only", "span_and_event")
 """The values of ``CAPTURE_ENV`` that record content on spans (the latter two are those of
 OpenTelemetry's newer GenAI instrumentations; events are not written here)."""
-_API_MODULES = ("opentelemetry.trace", "opentelemetry.metrics")
-_PROVIDERS_FROM_ENV = any(
-    name in os.environ for name in ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER")
-)
-"""Whether the environment names the global providers, which the API then makes unasked."""
+_TRACE, _METRICS = "opentelemetry.trace", "opentelemetry.metrics"
+"""Setting a global provider imports one of these."""
+_PROVIDERS_FROM_ENV = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER")
+"""Or the environment names them, and the API makes them unasked."""
 
 
 def disabled() -> bool:
@@ -87,6 +87,10 @@ class OpenTelemetryPlugin:
         self._content = (redact or _as_is) if capture else None
         self._providers: tuple[object, object] | None = None
         self._telemetry: Telemetry | None = None
+        self._global_only = tracer_provider is None and meter_provider is None
+        """Whether only global providers can record: none while OpenTelemetry is not imported."""
+        if any(name in os.environ for name in _PROVIDERS_FROM_ENV):
+            self._global_only = False
 
     def mistral_client_init(self, client: Mistral) -> None:
         """Given to this client: the only tracing of it (the installed plugin is left out)."""
@@ -95,6 +99,9 @@ class OpenTelemetryPlugin:
             _leave_out_others(manager, self)
 
     def mistral_observe_call(self, call: ObservedCall) -> CallObserver | None:
+        modules = sys.modules
+        if self._global_only and _TRACE not in modules and _METRICS not in modules:
+            return None  # the way out of most calls of most programs: kept short
         telemetry = self._current_telemetry()
         return telemetry.observe(call) if telemetry is not None else None
 
@@ -104,7 +111,9 @@ class OpenTelemetryPlugin:
             return None
         tracer_provider, meter_provider = self._tracer_provider, self._meter_provider
         if tracer_provider is None or meter_provider is None:
-            global_tracer_provider, global_meter_provider = _global_providers()
+            from ._telemetry import global_providers
+
+            global_tracer_provider, global_meter_provider = global_providers()
             if tracer_provider is None:
                 tracer_provider = global_tracer_provider
             if meter_provider is None:
@@ -131,20 +140,6 @@ class _Installed(OpenTelemetryPlugin):
 class _Disabled:
     """Stands for the plugin when the environment turns it off: it has no hook, so that a
     call costs what it costs without the plugin."""
-
-
-def _global_providers() -> tuple[TracerProvider | None, MeterProvider | None]:
-    """The providers set for the process; none can be while OpenTelemetry is not imported.
-
-    (Setting one imports ``opentelemetry.trace`` or ``.metrics``; only the environment
-    variables that name a provider class could set one without.)
-    """
-    api_imported = _API_MODULES[0] in sys.modules or _API_MODULES[1] in sys.modules
-    if not api_imported and not _PROVIDERS_FROM_ENV:
-        return None, None
-    from ._telemetry import global_providers
-
-    return global_providers()
 
 
 INSTALLED: object = _Disabled() if disabled() else _Installed()
