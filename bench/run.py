@@ -69,15 +69,30 @@ def official_python() -> str | None:
     return str(python)
 
 
+OTEL_OFF = {"MISTRAL_OTEL_DISABLED": "1"}
+"""The core alone: the tracing plugin, installed in the project's environment, turned off."""
+SDK_PROVIDERS = {
+    "OTEL_PYTHON_TRACER_PROVIDER": "sdk_tracer_provider",
+    "OTEL_PYTHON_METER_PROVIDER": "sdk_meter_provider",
+}
+"""The SDK's providers as the global ones, exporting nowhere: what recording costs."""
+
+
 def contestants() -> list[Contestant]:
     ours = "from mistral_core import Mistral; Mistral(api_key='x').chat"
     players = [
         Contestant(FLOOR, sys.executable, import_code="import httpx"),
-        Contestant("mistral_core", sys.executable, import_code=ours),
+        Contestant("mistral_core", sys.executable, OTEL_OFF, import_code=ours),
     ]
     if importlib.util.find_spec("orjson") is not None:  # then the above uses orjson
-        stdlib = {"MISTRAL_JSON": "stdlib"}
+        stdlib = {"MISTRAL_JSON": "stdlib", **OTEL_OFF}
         players.append(Contestant("mistral_core[stdlib json]", sys.executable, stdlib))
+    if importlib.util.find_spec("mistral_plugin_otel") is not None:
+        players.append(
+            Contestant("mistral_core + otel, no tracer", sys.executable, import_code=ours)
+        )
+        if importlib.util.find_spec("opentelemetry.sdk") is not None:
+            players.append(Contestant("mistral_core + otel, SDK", sys.executable, SDK_PROVIDERS))
     official = official_python()
     if official is not None:
         code = (
@@ -90,8 +105,9 @@ def contestants() -> list[Contestant]:
 
 
 def _environment(extra: dict[str, str]) -> dict[str, str]:
-    """Bytecode is cached, as in any installation; the JSON backend as the contestant says."""
-    skip = {"PYTHONDONTWRITEBYTECODE", "MISTRAL_JSON"}
+    """Bytecode is cached, as in any installation; the JSON backend and the tracing as the
+    contestant says."""
+    skip = {"PYTHONDONTWRITEBYTECODE", "MISTRAL_JSON", *OTEL_OFF, *SDK_PROVIDERS}
     return {**{k: v for k, v in os.environ.items() if k not in skip}, **extra}
 
 

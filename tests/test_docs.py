@@ -50,6 +50,7 @@ from mistral_testing.samples import (
     tool_call_deltas,
     tool_call_reply,
 )
+from tests.otel.globals import unset_global_providers
 from tests.plugins import helpers
 from tests.typing.checkers import CHECKERS, run_checkers
 from tools.codegen.groups import GROUPS, Group
@@ -577,6 +578,13 @@ def restore_logging() -> Iterator[None]:
     root.setLevel(level)
 
 
+@pytest.fixture
+def restore_opentelemetry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks set OpenTelemetry's global providers, as programs do; unset them after, or
+    every later client of the tests would be traced."""
+    unset_global_providers(monkeypatch)
+
+
 # --- running blocks ------------------------------------------------------------------------
 
 
@@ -615,9 +623,8 @@ def _block_id(block: Block) -> str:
 
 
 @pytest.mark.parametrize("block", ALL_BLOCKS, ids=_block_id)
-def test_block_runs(
-    block: Block, fake_api: FakeAPI, restore_logging: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("restore_logging", "restore_opentelemetry")
+def test_block_runs(block: Block, fake_api: FakeAPI, monkeypatch: pytest.MonkeyPatch) -> None:
     earlier_modules = [b for b in BLOCKS[block.page][: block.index] if b.module is not None]
     with warnings.catch_warnings():  # a block's warning filters stay in the block
         for earlier in earlier_modules:

@@ -205,6 +205,23 @@ async def test_a_cancelled_call(api: respx.MockRouter, tracer: Tracer) -> None:
     assert tracer.log == [("attempt", 1), ("failed", "CancelledError")]
 
 
+def test_a_call_whose_http_client_cannot_be_made(
+    traced: Mistral, tracer: Tracer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client is made on the first call: its failure ends the call, and is told."""
+    monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent/certificates.pem")
+    with pytest.raises(FileNotFoundError):
+        traced.chat.complete(model="m", messages=user_says())
+    assert tracer.log == [("failed", "FileNotFoundError")]
+
+    async def main() -> None:
+        with pytest.raises(FileNotFoundError):
+            await traced.chat.complete_async(model="m", messages=user_says())
+
+    asyncio.run(main())
+    assert tracer.log[-1] == ("failed", "FileNotFoundError")
+
+
 def test_without_a_plugin_there_is_no_observer(client: Mistral, api: respx.MockRouter) -> None:
     from mistral_core._call import PreparedCall
     from mistral_plugin_chat._chat import COMPLETE

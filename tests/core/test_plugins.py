@@ -311,6 +311,9 @@ def test_dir_imports_no_plugin() -> None:
         """
         import sys
         import mistral_core
+        """
+        + WITHOUT_HOOK_PLUGINS
+        + """
         client = mistral_core.Mistral(api_key="x")
         print("chat" in dir(client), "libraries" in dir(client.beta))
         print([m for m in sys.modules if m.startswith("mistral_plugin")])
@@ -412,6 +415,13 @@ def test_entry_point_load_follows_dotted_attributes() -> None:
 # --- laziness --------------------------------------------------------------------------
 
 
+WITHOUT_HOOK_PLUGINS = """
+        from mistral_core import plugins  # an installed hook plugin (tracing) is loaded by
+        scan = plugins._all_entry_points  # every client: these tests are of clients without
+        plugins._all_entry_points = lambda: [e for e in scan() if e.group != "mistral.plugins"]
+        """
+
+
 def run_python(code: str) -> str:
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True
@@ -425,6 +435,9 @@ def test_nothing_is_imported_or_discovered_before_use() -> None:
         import sys
         import mistral_core
         print("metadata" if "importlib.metadata" in sys.modules else "-")
+        """
+        + WITHOUT_HOOK_PLUGINS
+        + """
         client = mistral_core.Mistral(api_key="x")
         print("chat" if "mistral_plugin_chat" in sys.modules else "-")
         client.chat

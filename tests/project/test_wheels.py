@@ -3,8 +3,10 @@
 Every distribution is built (``tools/dev.py wheels`` does the same) and checked by twine;
 then, in fresh virtual environments with no source tree on the path, exactly the
 commands of the docs install the client from that wheelhouse (third-party packages from
-the package index), and a call is made against the local fake server; the ``mistral``
-command, the ``mistral_mock`` fixture and the fake server's command work from theirs.
+the package index), and a call is made against the local fake server (the slim client
+imports neither pluggy nor OpenTelemetry for it; with the tracing plugin and the SDK, the
+call is a span); the ``mistral`` command, the ``mistral_mock`` fixture and the fake
+server's command work from theirs.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from mistral_core import Mistral
 with Mistral(api_key="sk-any", server_url=sys.argv[1]) as client:
     res = client.chat.complete(model="mistral-small-latest", messages=HI)
     print(res.choices[0].message.content)
+print([name for name in sys.modules if name.startswith(("opentelemetry", "pluggy"))])
 """
 GCP = f"""{HI}
 from mistral_plugin_gcp import MistralGCP
@@ -52,9 +55,27 @@ with MistralAzure(api_key="any", server_url=sys.argv[1]) as client:
     print(res.choices[0].message.content)
     print(type(client.ocr).__name__)
 """
+TRACED = f"""{HI}
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from mistral_core import Mistral
+
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+trace.set_tracer_provider(provider)
+with Mistral(api_key="sk-any", server_url=sys.argv[1]) as client:
+    res = client.chat.complete(model="mistral-small-latest", messages=HI)
+    print(res.choices[0].message.content)
+for span in exporter.get_finished_spans():
+    print(span.name, span.attributes["gen_ai.usage.output_tokens"] > 0)
+"""
 ANSWER = "This is a fake answer from the local Mistral server."
 INSTALLS = {
-    "chat": (["mistral-core", "mistral-plugin-chat"], CHAT, [ANSWER]),
+    "chat": (["mistral-core", "mistral-plugin-chat"], CHAT, [ANSWER, "[]"]),
     "gcp": (["mistral-core", "mistral-plugin-gcp"], GCP, [ANSWER, ANSWER]),
     "azure": (["mistral-core", "mistral-plugin-azure"], AZURE, [ANSWER, "Ocr"]),
 }
@@ -111,6 +132,23 @@ def test_the_documented_install_works_from_the_wheelhouse(
     ours = {name for name in installed if name.startswith("mistral-")}
     assert "mistral-cli" not in ours
     assert "mistral-testing" not in ours  # the core an app embeds carries neither
+
+
+def test_tracing_works_from_its_wheel(wheelhouse: Path, server: FakeServer, tmp_path: Path) -> None:
+    """Installed beside the SDK, the plugin traces a client with no line of its own; turned
+    off by its environment variable, it does not."""
+    python = fresh_venv(tmp_path / "venv")
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    otel = ["mistral-plugin-otel", "opentelemetry-sdk"]
+    run(
+        [*pip, "--find-links", str(wheelhouse), "mistral-core", "mistral-plugin-chat", *otel],
+        tmp_path,
+    )
+
+    traced = run([python, "-I", "-c", TRACED, server.url], tmp_path)
+    assert traced.stdout.splitlines() == [ANSWER, "chat mistral-small-latest True"]
+    off = run([python, "-I", "-c", TRACED, server.url], tmp_path, MISTRAL_OTEL_DISABLED="1")
+    assert off.stdout.splitlines() == [ANSWER]
 
 
 MOCKED_TEST = """
