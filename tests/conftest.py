@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import attrs
 import pytest
 import respx
 
-from mistral_core import Mistral, _transport
+from mistral_core import Mistral, _transport, polling
 from tests.payloads import API_KEY, BASE_URL
 
 
@@ -35,6 +36,33 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     monkeypatch.setattr(_transport, "sleep", waited.append)
     monkeypatch.setattr(_transport, "async_sleep", async_sleep)
     return waited
+
+
+@attrs.define
+class Clock:
+    """The time of a wait for a job, moved by its sleeps only (recorded, never slept)."""
+
+    now: float = 0.0
+    sleeps: list[float] = attrs.Factory(list)
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The waits between the reads of a job (and between retries), recorded instead of
+    slept, and the time a wait reads moved by them: a timeout passes at once."""
+    moved = Clock()
+
+    async def async_sleep(seconds: float) -> None:
+        moved.sleep(seconds)
+
+    monkeypatch.setattr(polling, "monotonic", lambda: moved.now)
+    monkeypatch.setattr(_transport, "sleep", moved.sleep)
+    monkeypatch.setattr(_transport, "async_sleep", async_sleep)
+    return moved
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from .errors import (
     ResponseValidationError,
     SDKError,
     StreamError,
+    WaitTimeoutError,
 )
 from .models import UNSET, HTTPInfo, Model, OpenEnum, Tagged, UnknownVariant, Unset
 from .plugins import MissingResourceError
@@ -87,6 +88,7 @@ __all__ = [
     "Tagged",
     "UnknownVariant",
     "Unset",
+    "WaitTimeoutError",
     "__version__",
     "hookimpl",
 ]

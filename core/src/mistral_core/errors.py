@@ -40,6 +40,7 @@ __all__ = [
     "SDKError",
     "StreamError",
     "ValidationErrorData",
+    "WaitTimeoutError",
     "connection_error",
     "error_from_response",
 ]
@@ -182,6 +183,20 @@ class APIConnectionError(MistralError):
 
 class APITimeoutError(APIConnectionError):
     """The server did not answer within the timeout."""
+
+
+class WaitTimeoutError(MistralError, TimeoutError):
+    """A wait for a job, an execution or a document ended before it finished.
+
+    Its ``timeout`` passed, or its ``max_attempts`` reads were made. Nothing was lost:
+    :attr:`last` is the last object read (:attr:`status`, its status), and waiting again
+    on its id goes on. ``except TimeoutError``, which the official SDK raises, catches it.
+    """
+
+    def __init__(self, message: str, last: Any, status: Any) -> None:
+        super().__init__(message)
+        self.last = last
+        self.status = status
 
 
 class ResponseValidationError(MistralError):
