@@ -50,6 +50,7 @@ from mistral_testing.samples import (
     tool_call_deltas,
     tool_call_reply,
 )
+from mistral_testing.statuses import Statuses
 from tests.otel.globals import unset_global_providers
 from tests.plugins import helpers
 from tests.typing.checkers import CHECKERS, run_checkers
@@ -270,11 +271,10 @@ def _endpoints() -> list[Endpoint]:
 
 ENDPOINTS = _endpoints()
 
-ANSWER_CHANGES = {
-    "jobs_api_routes_batch_get_batch_job": {"status": "SUCCESS"},
-    "jobs_api_routes_fine_tuning_get_fine_tuning_job": {"status": "SUCCESS"},
-}
-"""Fields changed in a sample answer, so that the docs' ``if`` on a finished job runs."""
+FINISH_AFTER = 1
+"""The read that shows a job, an execution or a document finished (the testing kit's
+:class:`~mistral_testing.statuses.Statuses`): the first, so that the docs' ``if`` on a
+finished job runs after one ``get``."""
 
 MODERATIONS = "moderations_v1_moderations_post"
 FILE_UPLOAD = "files_api_routes_upload_file"
@@ -298,10 +298,7 @@ def _sample_answer(operation: Operation[Any, Any]) -> Any:
     """A valid JSON answer to ``operation``: its response model, every field filled."""
     if not operation.returns:
         return {}
-    answer = sample_value(_answer_model(operation), full=True)
-    if isinstance(answer, dict):
-        answer.update(ANSWER_CHANGES.get(operation.id, {}))
-    return answer
+    return sample_value(_answer_model(operation), full=True)
 
 
 def _form(request: httpx.Request) -> dict[str, tuple[str | None, bytes]]:
@@ -329,6 +326,7 @@ class FakeAPI:
         """How many answers followed the scenario rather than the happy path."""
         self.conversation_tools: dict[str, Any] = {}
         """The functions each conversation declared at its start, by its id."""
+        self.statuses = Statuses(FINISH_AFTER)
 
     def headers(self, **more: str) -> dict[str, str]:
         return {"x-request-id": f"req-{len(self.requests)}", **more}
@@ -436,6 +434,9 @@ class FakeAPI:
         ids = [value for key, value in path.items() if key.endswith("_id")]
         if isinstance(answer, dict) and ids and "id" in answer:
             answer["id"] = ids[0]
+        is_json = request.headers.get("content-type") == "application/json"
+        body = json.loads(request.content) if is_json else None
+        self.statuses.answer(operation.id, answer, path, body)
         answer = paged(operation, answer, dict(request.url.params))
         return httpx.Response(200, json=_decodable(answer), headers=self.headers())
 

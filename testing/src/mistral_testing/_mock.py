@@ -12,7 +12,8 @@ for, as ``chat.parse`` does; a call of a declared function, when a request decla
 appends), two sample events for another
 stream, a valid sample of the response model for every other operation (a list in pages
 has two pages: the one asked for with a cursor is the last), no body where the API
-answers none (204).
+answers none (204). Jobs, workflow executions and library documents move through their
+statuses as they are read (:attr:`MistralMock.statuses`, :mod:`mistral_testing.statuses`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import httpx
 import respx
@@ -32,6 +34,8 @@ from mistral_core import _transport
 from mistral_core._call import EVENT_STREAM, Operation
 from mistral_core._guards import is_array, is_object
 from mistral_core.plugins import RESOURCES_GROUP, installed
+
+from .statuses import DEFAULT_FINISH_AFTER, Statuses
 
 if TYPE_CHECKING:
     import pytest
@@ -42,7 +46,7 @@ DEFAULT_REPLY = "Hello from mistral_mock!"
 """What a completion says when nothing was queued."""
 _NO_JSON: Any = object()
 
-_PARAMETER = re.compile(r"\{\w+\}")
+_PARAMETER = re.compile(r"\{(\w+)\}")
 _PLAIN = {"str": "sample", "int": 1, "float": 0.5, "bool": True}
 """The default answer of a method that returns a plain JSON value, by its annotation."""
 _GCP_PATH = re.compile(r"/publishers/mistralai/models/[^/:]+:(rawPredict|streamRawPredict)$")
@@ -84,9 +88,19 @@ class _Route:
         self.plain = _PLAIN.get(str(method.__annotations__.get("return")))
         """The default answer of a method that returns a plain JSON value (a string)."""
         self.streams_only = streams_only(self.operation)
-        literal = _PARAMETER.split(self.operation.path)
-        self.pattern = re.compile("[^/]+".join(re.escape(part) for part in literal) + "$")
+        literal = _PARAMETER.split(self.operation.path)[::2]  # [1::2]: the names
+        self.pattern = re.compile("([^/]+)".join(re.escape(part) for part in literal) + "$")
+        self.params = _PARAMETER.findall(self.operation.path)
         self.specificity = sum(len(part) for part in literal)
+
+    def path_values(self, request: httpx.Request) -> dict[str, str]:
+        """The values of the path's parameters in ``request`` (which this route matched)."""
+        found = self.pattern.search(_path_of(request))
+        if found is None:
+            return {}
+        return {
+            name: unquote(value) for name, value in zip(self.params, found.groups(), strict=True)
+        }
 
     @property
     def completion(self) -> bool:
@@ -116,7 +130,9 @@ class _Answer:
         self.tool_calls = tool_calls
         self.finish_reason = finish_reason or ("tool_calls" if tool_calls else "stop")
 
-    def response(self, route: _Route, request: SentRequest, stream: bool) -> httpx.Response:
+    def response(
+        self, route: _Route, request: SentRequest, stream: bool, statuses: Statuses
+    ) -> httpx.Response:
         headers = self.headers
         if self.body is not None:
             return httpx.Response(self.status, content=self.body, headers=headers)
@@ -148,6 +164,7 @@ class _Answer:
         if returns is None:  # a download, or JSON the client does not parse
             return httpx.Response(self.status, content=b"", headers=headers)
         answer = paged(operation, sample_value(returns, full=True), dict(request.url.params))
+        statuses.answer(operation.id, answer, route.path_values(request), request.json())
         return httpx.Response(self.status, json=answer, headers=headers)
 
     def completion(self, model: str) -> dict[str, Any]:
@@ -319,13 +336,17 @@ class MistralMock:
     routes of your own on :attr:`router` (a ``respx.MockRouter``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, finish_after: int = DEFAULT_FINISH_AFTER) -> None:
         self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
         self.router.route(name="mistral").mock(side_effect=self._serve)
         self.requests: list[SentRequest] = []
         """Every request received (every attempt of every call), oldest first."""
         self.waits: list[float] = []
-        """The waits between retries, in seconds, once :meth:`no_wait` is on."""
+        """The waits between retries and reads of a job, in seconds, once :meth:`no_wait`
+        is on."""
+        self.statuses = Statuses(finish_after)
+        """How jobs, executions and documents move to their end (``mistral_mock.statuses.fail(
+        job.id)`` makes a job fail; ``finish_after``: the read that shows the end)."""
         self._routes = _routes()
         self._groups: dict[str, GroupMock] = {}
         self._operations: dict[str, deque[_Answer]] = {}
@@ -435,7 +456,7 @@ class MistralMock:
                 return _conversation_stream(reply)
             if reply is not None:
                 return httpx.Response(200, json=reply)
-        return answer.response(route, sent, stream)
+        return answer.response(route, sent, stream, self.statuses)
 
     def _conversation_reply(self, request: SentRequest) -> dict[str, Any] | None:
         """A conversation's answer that calls its functions, or answers their results
@@ -474,7 +495,7 @@ class MistralMock:
         return _DEFAULT
 
     def _resolve(self, request: httpx.Request) -> _Route | None:
-        path = request.url.raw_path.decode("ascii").partition("?")[0]
+        path = _path_of(request)
         method = request.method
         gcp = _GCP_PATH.search(path)
         if gcp is not None and method == "POST":
@@ -509,6 +530,11 @@ def _routes() -> list[_Route]:
                 routes.append(_Route(group, name, method))
     routes.sort(key=lambda route: -route.specificity)
     return routes
+
+
+def _path_of(request: httpx.Request) -> str:
+    """The path asked for, as sent (percent-escaped), without the query."""
+    return request.url.raw_path.decode("ascii").partition("?")[0]
 
 
 def _is_stream(request: httpx.Request) -> bool:

@@ -2,7 +2,7 @@
 
 Run it::
 
-    python -m mistral_testing.server --port 8765 [--host 127.0.0.1] [--seed 0]
+    python -m mistral_testing.server --port 8765 [--host 127.0.0.1] [--seed 0] [--finish-after 2]
 
 or use it from Python and tests::
 
@@ -16,6 +16,9 @@ seed), with a few echoes of the request: the ``model`` asked for, the id in the 
 name and size of an uploaded file, and a short fixed sentence as a completion's content
 (JSON of the schema asked for, when a request asks for one: ``chat.parse``; a call of a
 declared function, when a request declares ``tools`` and ends with the user's message).
+A batch or fine-tuning job, a workflow execution and a library document move through
+their statuses as they are read, to their end on the read ``finish_after`` (2), a failure
+for an id given to ``server.statuses.fail`` (:mod:`mistral_testing.statuses`).
 A call that asks for events (``"stream": true``, or ``accept: text/event-stream``) gets
 server-sent events (a completion's sentence word by word, then ``data: [DONE]``; two
 sample events of other streams), a download (``accept: */*``) gets bytes, and a page of a
@@ -68,6 +71,7 @@ from mistral_testing.samples import (
     tool_call_deltas,
     tool_call_reply,
 )
+from mistral_testing.statuses import DEFAULT_FINISH_AFTER, Statuses
 
 __all__ = [
     "AZURE_PATHS",
@@ -167,6 +171,7 @@ class _App:
     seed: int
     delay: float
     quiet: bool
+    statuses: Statuses
     received: deque[Received] = field(default_factory=lambda: deque(maxlen=RECEIVED_LIMIT))
 
     def find(
@@ -321,6 +326,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return answer
         if values and isinstance(answer.get("id"), str):
             answer["id"] = next(iter(values.values()))
+        self.app.statuses.answer(operation.id, answer, values, request)
         asked = request.get("model") if is_object(request) else None
         if isinstance(asked, str) and isinstance(answer.get("model"), str):
             answer["model"] = asked
@@ -608,8 +614,9 @@ class FakeServer:
         port: int = 0,
         delay: float = 0.0,
         quiet: bool = True,
+        finish_after: int = DEFAULT_FINISH_AFTER,
     ) -> None:
-        self.app = _App(routes(), seed, delay, quiet)
+        self.app = _App(routes(), seed, delay, quiet, Statuses(finish_after))
         self._address = (host, port)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -617,6 +624,12 @@ class FakeServer:
     @property
     def routes(self) -> list[Route]:
         return self.app.routes
+
+    @property
+    def statuses(self) -> Statuses:
+        """How jobs, executions and documents move to their end: ``statuses.fail(job_id)``
+        makes a job fail, ``statuses.finish_after`` is the read that shows the end."""
+        return self.app.statuses
 
     @property
     def requests(self) -> list[Received]:
@@ -692,13 +705,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--delay", type=float, default=0.0, help="seconds between streamed events (0)"
     )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    parser.add_argument(
+        "--finish-after",
+        type=int,
+        default=DEFAULT_FINISH_AFTER,
+        help="the read of a job, execution or document that shows it finished (%(default)s)",
+    )
     options = parser.parse_args(argv)
+    if options.finish_after < 1:
+        parser.error("--finish-after is a read, from 1")
     server = FakeServer(
         seed=options.seed,
         host=options.host,
         port=options.port,
         delay=options.delay,
         quiet=options.quiet,
+        finish_after=options.finish_after,
     )
     try:
         server.bind()
