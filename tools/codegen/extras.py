@@ -71,6 +71,7 @@ HAND_WRITTEN: dict[str, tuple[str, ...]] = {
     ),
     "mistral-plugin-conversations": ("._run",),
     "mistral-plugin-fim": (COMPLETION_STREAMS,),
+    "mistral-plugin-workflows": ("._helpers",),
 }
 """Distribution -> the hand-written modules whose ``__all__`` its package exports: its
 own (``._tools``), or shared ones of ``mistral-types`` its groups use."""
@@ -91,6 +92,13 @@ MIXINS: dict[str, tuple[Mixin, ...]] = {
             {
                 "CompleteArguments": Arguments("complete", ("response_format",)),
             },
+        ),
+    ),
+    "BatchJobs": (
+        Mixin(
+            "mistral_plugin_batch._wait",
+            "BatchJobWaiting",
+            {"GetArguments": Arguments("get", ("job_id",))},
         ),
     ),
     "Chat": (
@@ -116,6 +124,20 @@ MIXINS: dict[str, tuple[Mixin, ...]] = {
             {
                 "StartArguments": Arguments("start", ("inputs",)),
                 "AppendArguments": Arguments("append", ("conversation_id", "inputs")),
+            },
+        ),
+    ),
+    "Documents": (Mixin("mistral_plugin_libraries._wait", "DocumentWaiting"),),
+    "FineTuningJobs": (Mixin("mistral_plugin_fine_tuning._wait", "FineTuningJobWaiting"),),
+    "Workflows": (
+        Mixin(
+            "mistral_plugin_workflows._wait",
+            "WorkflowWaiting",
+            {
+                "ExecuteWorkflowArguments": Arguments(
+                    "execute_workflow",
+                    ("workflow_identifier", "wait_for_result", "timeout_seconds"),
+                ),
             },
         ),
     ),

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, operation
 
+from ._wait import BatchJobWaiting
+
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from typing_extensions import Unpack
 
@@ -79,7 +81,17 @@ DELETE: Operation[DeleteBatchJobResponse, Any] = Operation(
 """Delete Batch Job (``DELETE /v1/batch/jobs/{job_id}``)."""
 
 
-class BatchJobs(Resource):
+if TYPE_CHECKING:
+
+    class GetArguments(CallOptions, total=False):
+        """The keyword arguments of ``get`` but ``job_id``, which
+        :class:`~mistral_plugin_batch._wait.BatchJobWaiting` passes on.
+        """
+
+        inline: bool | Unset | None
+
+
+class BatchJobs(BatchJobWaiting, Resource):
     """Batch jobs: many requests run together, at a lower price."""
 
     @operation(LIST)

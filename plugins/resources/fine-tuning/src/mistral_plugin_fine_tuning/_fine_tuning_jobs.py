@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, operation
 
+from ._wait import FineTuningJobWaiting
+
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from typing_extensions import Unpack
 
@@ -85,7 +87,7 @@ START: Operation[JobsApiRoutesFineTuningStartFineTuningJobResponse, Any] = Opera
 """Start Fine Tuning Job (``POST /v1/fine_tuning/jobs/{job_id}/start``)."""
 
 
-class FineTuningJobs(Resource):
+class FineTuningJobs(FineTuningJobWaiting, Resource):
     """Fine-tuning jobs."""
 
     @operation(LIST)

@@ -12,6 +12,8 @@ from typing import IO, TYPE_CHECKING, Any
 from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, operation
 
+from ._wait import DocumentWaiting
+
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from pathlib import Path
 
@@ -152,7 +154,7 @@ REPROCESS: Operation[None, Any] = Operation(
 """Reprocess a document. (``POST /v1/libraries/{library_id}/documents/{document_id}/reprocess``)."""
 
 
-class Documents(Resource):
+class Documents(DocumentWaiting, Resource):
     """The documents of a library: upload, processing status, text."""
 
     @operation(LIST)

@@ -4,9 +4,9 @@
 ``client.workflows.schedules``, ``client.workflows.events``, ``client.events``,
 ``client.workflows.deployments``, ``client.workflows.workers``.
 
-The group classes and the models are importable from here (``from mistral_plugin_workflows import
-...``); each is loaded on first use, not when the plugin is mounted. Type checkers see them all,
-typed, and nothing else.
+The group classes, the helpers and the models are importable from here (``from
+mistral_plugin_workflows import ...``); each is loaded on first use, not when the plugin is
+mounted. Type checkers see them all, typed, and nothing else.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ._deployments import Deployments
     from ._events import Events
     from ._executions import Executions
+    from ._helpers import WorkflowExecutionFailedError, get_scheduler_namespace
     from ._metrics import Metrics
     from ._runs import Runs
     from ._schedules import Schedules
@@ -32,7 +33,9 @@ __all__ = [
     "Runs",
     "Schedules",
     "Workers",
+    "WorkflowExecutionFailedError",
     "Workflows",
+    "get_scheduler_namespace",
 ]
 
 if TYPE_CHECKING:  # the models, which run time loads on first use (below)
@@ -50,6 +53,8 @@ _MODULES = {
     "Events": "._events",
     "Deployments": "._deployments",
     "Workers": "._workers",
+    "WorkflowExecutionFailedError": "._helpers",
+    "get_scheduler_namespace": "._helpers",
 }
 """Group class or helper -> its module (from this package: ``.``); anything else is a model."""
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from mistral_core import UNSET, Operation, Pagination, Unset
 from mistral_core.resource import Resource, operation
 
+from ._wait import WorkflowWaiting
+
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
     from typing_extensions import Unpack
 
@@ -165,7 +167,24 @@ UNARCHIVE_WORKFLOW: Operation[WorkflowUnarchiveResponse, Any] = Operation(
 """Unarchive Workflow (``PUT /v1/workflows/{workflow_identifier}/unarchive``)."""
 
 
-class Workflows(Resource):
+if TYPE_CHECKING:
+
+    class ExecuteWorkflowArguments(CallOptions, total=False):
+        """The keyword arguments of ``execute_workflow`` but ``workflow_identifier``,
+        ``wait_for_result`` and ``timeout_seconds``, which
+        :class:`~mistral_plugin_workflows._wait.WorkflowWaiting` passes on.
+        """
+
+        execution_id: str | Unset | None
+        input: Mapping[str, Any] | Unset | None
+        custom_tracing_attributes: Mapping[str, str] | Unset | None
+        force_new_trace: bool | Unset
+        extensions: Mapping[str, Any] | Unset | None
+        task_queue: str | Unset | None
+        deployment_name: str | Unset | None
+
+
+class Workflows(WorkflowWaiting, Resource):
     """Workflows: list, run, archive."""
 
     if TYPE_CHECKING:  # mounted on first access, from their entry points
