@@ -41,7 +41,7 @@ import httpx
 import pytest
 import respx
 
-from mistral_core import Operation, _transport
+from mistral_core import Operation
 from mistral_testing.samples import (
     conversation_reply,
     paged,
@@ -50,7 +50,8 @@ from mistral_testing.samples import (
     tool_call_deltas,
     tool_call_reply,
 )
-from mistral_testing.statuses import Statuses
+from mistral_testing.statuses import TRACKED, Statuses
+from tests.conftest import Clock
 from tests.otel.globals import unset_global_providers
 from tests.plugins import helpers
 from tests.typing.checkers import CHECKERS, run_checkers
@@ -82,6 +83,7 @@ SCENARIOS = {
     "stream-error": "streams send one chunk, then an error event",
     "stream-cut": "streams send one chunk, then stop in the middle of an event",
     "no-api-key": "MISTRAL_API_KEY is not set, and no request may be made",
+    "slow-jobs": "jobs, executions and documents end on their 100th read, not their first",
 }
 
 REPLY = ["Hello", "! How can I", " help you today?"]
@@ -275,6 +277,8 @@ FINISH_AFTER = 1
 """The read that shows a job, an execution or a document finished (the testing kit's
 :class:`~mistral_testing.statuses.Statuses`): the first, so that the docs' ``if`` on a
 finished job runs after one ``get``."""
+SLOW_FINISH = 100
+"""The read that shows the end in the ``slow-jobs`` scenario: after any timeout of a page."""
 
 MODERATIONS = "moderations_v1_moderations_post"
 FILE_UPLOAD = "files_api_routes_upload_file"
@@ -326,7 +330,7 @@ class FakeAPI:
         """How many answers followed the scenario rather than the happy path."""
         self.conversation_tools: dict[str, Any] = {}
         """The functions each conversation declared at its start, by its id."""
-        self.statuses = Statuses(FINISH_AFTER)
+        self.statuses = Statuses(SLOW_FINISH if scenario == "slow-jobs" else FINISH_AFTER)
 
     def headers(self, **more: str) -> dict[str, str]:
         return {"x-request-id": f"req-{len(self.requests)}", **more}
@@ -437,6 +441,8 @@ class FakeAPI:
         is_json = request.headers.get("content-type") == "application/json"
         body = json.loads(request.content) if is_json else None
         self.statuses.answer(operation.id, answer, path, body)
+        if self.scenario == "slow-jobs" and operation.id in TRACKED:
+            self.misbehaved += 1
         answer = paged(operation, answer, dict(request.url.params))
         return httpx.Response(200, json=_decodable(answer), headers=self.headers())
 
@@ -533,7 +539,10 @@ class FakeAPI:
 
 
 @pytest.fixture
-def fake_api(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAPI]:
+def fake_api(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> Iterator[FakeAPI]:
+    """The fake API of a block; no wait is slept (``clock``: a wait's time moves by them)."""
     block: Block = request.node.callspec.params["block"]
     fake = FakeAPI(block.scenario)
     if block.scenario == "no-api-key":
@@ -541,12 +550,6 @@ def fake_api(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     else:
         monkeypatch.setenv("MISTRAL_API_KEY", API_KEY)
     monkeypatch.delenv("MISTRAL_DEBUG", raising=False)
-
-    async def no_async_wait(seconds: float) -> None:
-        pass
-
-    monkeypatch.setattr(_transport, "sleep", lambda seconds: None)
-    monkeypatch.setattr(_transport, "async_sleep", no_async_wait)
     with (
         respx.mock(base_url=API_URL, assert_all_called=False) as api,
         respx.mock(base_url=GATEWAY_URL, assert_all_called=False) as gateway,

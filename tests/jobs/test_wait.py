@@ -171,6 +171,16 @@ def test_with_the_mistral_mock_fixture(mistral_mock: MistralMock) -> None:
     assert mistral_mock.waits == [1.0]
 
 
+def test_a_timeout_passes_with_the_mistral_mock_fixture(mistral_mock: MistralMock) -> None:
+    """The waits not slept move the time a wait reads: its timeout passes at once."""
+    mistral_mock.statuses.finish_after = 100
+    with Mistral(api_key="k") as client:
+        job = client.batch.jobs.create(endpoint="/v1/embeddings", input_files=["batch-input"])
+        with pytest.raises(WaitTimeoutError, match="after 5 reads"):
+            client.batch.jobs.wait(job_id=job.id, timeout=8)
+    assert sum(mistral_mock.waits) == pytest.approx(8, abs=0.1)
+
+
 @pytest.mark.anyio
 async def test_a_cancelled_wait_leaves_the_job_to_a_later_one(
     api: Api, monkeypatch: pytest.MonkeyPatch

@@ -30,7 +30,7 @@ from urllib.parse import unquote
 import httpx
 import respx
 
-from mistral_core import _transport
+from mistral_core import _transport, polling
 from mistral_core._call import EVENT_STREAM, Operation
 from mistral_core._guards import is_array, is_object
 from mistral_core.plugins import RESOURCES_GROUP, installed
@@ -416,13 +416,16 @@ class MistralMock:
     # --- waits ---------------------------------------------------------------------------
 
     def no_wait(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """Make retries wait no time (recorded in :attr:`waits` instead)."""
+        """Make retries and waits for a job wait no time (recorded in :attr:`waits` instead);
+        the time a wait for a job reads moves by them, so that its ``timeout`` passes."""
+        real = polling.monotonic
 
         async def async_sleep(seconds: float) -> None:
             self.waits.append(seconds)
 
         monkeypatch.setattr(_transport, "sleep", self.waits.append)
         monkeypatch.setattr(_transport, "async_sleep", async_sleep)
+        monkeypatch.setattr(polling, "monotonic", lambda: real() + sum(self.waits))
 
     # --- running -------------------------------------------------------------------------
 

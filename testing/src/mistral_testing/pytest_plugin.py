@@ -23,8 +23,9 @@ def mistral_mock(monkeypatch: pytest.MonkeyPatch) -> Iterator[MistralMock]:
     """A fake Mistral API serving every client of the test, sync or async.
 
     Queue answers (``mistral_mock.chat.reply("Paris")``), then check what was sent
-    (``mistral_mock.requests[-1].json()``). Retries do not wait: their waits are
-    recorded in ``mistral_mock.waits``.
+    (``mistral_mock.requests[-1].json()``). Retries and waits for a job do not wait:
+    their waits are recorded in ``mistral_mock.waits``. Jobs end on their second read
+    (``mistral_mock.statuses``).
     """
     from ._mock import MistralMock
 
