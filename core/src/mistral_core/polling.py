@@ -89,7 +89,8 @@ def poll_until(
             try:
                 step, subject = plan.send(answer)
             except StopIteration as finished:
-                return finished.value  # type: ignore[no-any-return]
+                done: T = finished.value
+                return done
             answer = None
             if step is _Step.READ:
                 answer = read()
@@ -124,7 +125,8 @@ async def poll_until_async(
             try:
                 step, subject = plan.send(answer)
             except StopIteration as finished:
-                return finished.value  # type: ignore[no-any-return]
+                done: T = finished.value
+                return done
             answer = None
             if step is _Step.READ:
                 answer = await read()

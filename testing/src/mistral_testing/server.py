@@ -12,7 +12,7 @@ or use it from Python and tests::
 The routes are read at start from the installed resource plugins (``mistral.resources``
 entry points, each method's ``.operation``). A JSON answer is the full sample of the
 operation's response model (:mod:`mistral_testing.samples`, deterministic for a
-seed), with a few echoes of the request: the ``model`` asked for, the id in the path, the
+seed), with a few echoes of the request: the ``model`` asked for, the ids in the path, the
 name and size of an uploaded file, and a short fixed sentence as a completion's content
 (JSON of the schema asked for, when a request asks for one: ``chat.parse``; a call of a
 declared function, when a request declares ``tools`` and ends with the user's message).
@@ -326,6 +326,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return answer
         if values and isinstance(answer.get("id"), str):
             answer["id"] = next(iter(values.values()))
+        for name, value in values.items():  # a document's library_id, ...
+            if isinstance(answer.get(name), str):
+                answer[name] = value
         self.app.statuses.answer(operation.id, answer, values, request)
         asked = request.get("model") if is_object(request) else None
         if isinstance(asked, str) and isinstance(answer.get("model"), str):

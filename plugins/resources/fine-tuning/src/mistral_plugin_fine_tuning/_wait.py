@@ -32,7 +32,9 @@ yet (a wait never outlives its job). ``VALIDATED`` is an end for a job created w
 
 def _running(job: Job) -> bool:
     status = str(job.status)
-    return status in RUNNING or (status == "VALIDATED" and getattr(job, "auto_start", False))
+    return status in RUNNING or (
+        status == "VALIDATED" and getattr(job, "auto_start", False) is True
+    )
 
 
 FINE_TUNING_JOB: Lifecycle[Job] = Lifecycle("fine-tuning job", lambda job: job.status, _running)
