@@ -177,7 +177,7 @@ def get(url: str, **headers: str) -> httpx.Response:
 
 def test_same_seed_same_bytes_other_seed_other_ids() -> None:
     with FakeServer(seed=3) as one, FakeServer(seed=3) as two, FakeServer(seed=4) as other:
-        answers = [get(f"{s.url}/v1/batch/jobs", **AUTH) for s in (one, two, other)]
+        answers = [get(f"{s.url}/v1/fine_tuning/jobs", **AUTH) for s in (one, two, other)]
     assert answers[0].content == answers[1].content
     assert answers[0].headers["x-request-id"] != answers[1].headers["x-request-id"]
     ids = [a.json()["data"][0]["id"] for a in answers]

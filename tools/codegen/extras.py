@@ -61,6 +61,7 @@ STREAMS: dict[str, StreamKind] = {
 
 HAND_WRITTEN: dict[str, tuple[str, ...]] = {
     "mistral-plugin-agents": (COMPLETION_STREAMS,),
+    "mistral-plugin-batch": ("._running", "._wire"),
     "mistral-plugin-chat": (
         "._parsed",
         "._parsed_stream",
@@ -78,6 +79,7 @@ own (``._tools``), or shared ones of ``mistral-types`` its groups use."""
 
 SIBLINGS: dict[str, tuple[str, ...]] = {
     "mistral-plugin-agents": ("mistral-plugin-chat",),
+    "mistral-plugin-batch": ("mistral-plugin-files",),
     "mistral-plugin-conversations": ("mistral-plugin-chat",),
 }
 """Distribution -> the plugins its hand-written modules import, which it requires (besides
@@ -100,6 +102,7 @@ MIXINS: dict[str, tuple[Mixin, ...]] = {
             "BatchJobWaiting",
             {"GetArguments": Arguments("get", ("job_id",))},
         ),
+        Mixin("mistral_plugin_batch._running", "BatchJobRunning"),
     ),
     "Chat": (
         Mixin(

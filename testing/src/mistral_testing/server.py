@@ -61,6 +61,7 @@ import attrs
 from mistral_core._call import Operation
 from mistral_core._guards import is_array, is_object
 from mistral_core.plugins import RESOURCES_GROUP, installed
+from mistral_testing.batches import Batches
 from mistral_testing.samples import (
     answers_nothing,
     paged,
@@ -173,6 +174,16 @@ class _App:
     quiet: bool
     statuses: Statuses
     received: deque[Received] = field(default_factory=lambda: deque(maxlen=RECEIVED_LIMIT))
+    batches: Batches = field(init=False)
+    """The files uploaded and the batch jobs created."""
+
+    def __post_init__(self) -> None:
+        self.batches = Batches(self.operation_at, self.seed)
+
+    def operation_at(self, path: str) -> Operation[Any, Any] | None:
+        """The operation that answers a POST to ``path`` with JSON (a batch's endpoint)."""
+        found = self.find("POST", path, streaming=False)
+        return None if isinstance(found, list) else found[0].operation
 
     def find(
         self, method: str, path: str, streaming: bool
@@ -283,7 +294,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         route, values = found
         operation = route.operation
         self._operation = operation.id
-        upload: tuple[str | None, int] | None = None
+        upload: tuple[str | None, int, str] | None = None
         if request is None:
             if operation.body_media.startswith("multipart/"):
                 request = {}
@@ -314,7 +325,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         operation: Operation[Any, Any],
         request: Any,
         values: dict[str, str],
-        upload: tuple[str | None, int] | None,
+        upload: tuple[str | None, int, str] | None,
     ) -> Any:
         kind = operation.model(operation.returns)
         seed = self.app.seed
@@ -330,11 +341,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if isinstance(answer.get(name), str):
                 answer[name] = value
         self.app.statuses.answer(operation.id, answer, values, request)
+        query = parse_qs(urlsplit(self.path).query)
+        self.app.batches.answer(operation.id, answer, request, query)
         asked = request.get("model") if is_object(request) else None
         if isinstance(asked, str) and isinstance(answer.get("model"), str):
             answer["model"] = asked
         if upload is not None:
-            file_name, size = upload
+            file_name, size, file_id = upload
+            answer["id"] = file_id
             if file_name is not None and "filename" in answer:
                 answer["filename"] = file_name
             if isinstance(answer.get("bytes"), int):
@@ -410,6 +424,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _download(self, values: dict[str, str]) -> None:
         name = next(iter(values.values()), "file")
+        kept = self.app.batches.content(name)
+        if kept is not None:  # an uploaded file, a batch job's results
+            self._send_chunked(kept, "application/octet-stream")
+            return
         content = f"fake content of {name} (seed {self.app.seed})\n".encode()
         self._send(
             200,
@@ -437,6 +455,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def _send_chunked(self, pieces: Iterator[bytes], content_type: str) -> None:
+        """A body of unknown length, sent as it is made."""
+        self.send_response(200)
+        self.send_header("content-type", content_type)
+        self.send_header("transfer-encoding", "chunked")
+        self.send_header("x-request-id", self.request_id)
+        self.end_headers()
+        try:
+            for piece in pieces:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client left early, as it may
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors of the HTTP layer (a bad request line, an unknown method) as JSON too."""
@@ -492,18 +524,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._request_json = found
         return found
 
-    def _read_upload(self) -> tuple[str | None, int]:
-        """The name and size of the first file of a multipart form, read as it streams by."""
+    def _read_upload(self) -> tuple[str | None, int, str]:
+        """The name, size and new id of the first file of a multipart form, kept (on
+        disk: :mod:`mistral_testing.batches`) as it streams by."""
         header = email.message.Message()
         header["content-type"] = self.headers.get("content-type", "")
         boundary = header.get_param("boundary")
         if not isinstance(boundary, str):
-            total = sum(len(piece) for piece in self._body())
-            return None, total
+            file_id, size = self.app.batches.store(self._body())
+            return None, size, file_id
         scanner = _FormScanner(boundary.encode())
-        for piece in self._body():
-            scanner.feed(piece)
-        return scanner.file_name, scanner.size or 0
+        file_id, size = self.app.batches.store(
+            content for piece in self._body() for content in scanner.feed(piece)
+        )
+        return scanner.file_name, size, file_id
 
 
 class _FormScanner:
@@ -523,15 +557,16 @@ class _FormScanner:
         self.file_name: str | None = None
         self.size: int | None = None
 
-    def feed(self, data: bytes) -> None:
+    def feed(self, data: bytes) -> list[bytes]:
+        """Take the next piece of the body; give the pieces of the file's content in it."""
         if self.size is not None:
-            return
+            return []
         self.buffer += data
         while self.start is None:
             found = self.headers.search(self.buffer)
             if found is None:
                 self._keep(self._KEEP)
-                return
+                return []
             self._drop(found.end())
             name = re.search(rb'filename="([^"]*)"', found.group(1), re.IGNORECASE)
             if name is not None:
@@ -540,16 +575,19 @@ class _FormScanner:
         index = self.buffer.find(self.delimiter)
         if index >= 0:
             self.size = self.offset + index - self.start
+            content = self.buffer[:index]
             self.buffer = b""
-        else:
-            self._keep(len(self.delimiter) - 1)
+            return [content]
+        return [self._keep(len(self.delimiter) - 1)]
 
-    def _drop(self, count: int) -> None:
+    def _drop(self, count: int) -> bytes:
+        dropped = self.buffer[:count]
         self.buffer = self.buffer[count:]
         self.offset += count
+        return dropped
 
-    def _keep(self, count: int) -> None:
-        self._drop(max(0, len(self.buffer) - count))
+    def _keep(self, count: int) -> bytes:
+        return self._drop(max(0, len(self.buffer) - count))
 
 
 def _dumps(value: Any) -> bytes:
@@ -679,6 +717,7 @@ class FakeServer:
             server.server_close()
         if thread is not None:
             thread.join(timeout=5)
+        self.app.batches.close()
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (what the command line does)."""

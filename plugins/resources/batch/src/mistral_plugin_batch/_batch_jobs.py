@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from mistral_core import UNSET, Operation, Unset
 from mistral_core.resource import Resource, operation
 
+from ._running import BatchJobRunning
 from ._wait import BatchJobWaiting
 
 if TYPE_CHECKING:  # the models are imported on the first call, not at mount
@@ -91,7 +92,7 @@ if TYPE_CHECKING:
         inline: bool | Unset | None
 
 
-class BatchJobs(BatchJobWaiting, Resource):
+class BatchJobs(BatchJobWaiting, BatchJobRunning, Resource):
     """Batch jobs: many requests run together, at a lower price."""
 
     @operation(LIST)
