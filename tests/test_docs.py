@@ -42,6 +42,7 @@ import pytest
 import respx
 
 from mistral_core import Operation
+from mistral_testing.batches import Batches
 from mistral_testing.samples import (
     conversation_reply,
     paged,
@@ -284,6 +285,15 @@ MODERATIONS = "moderations_v1_moderations_post"
 FILE_UPLOAD = "files_api_routes_upload_file"
 
 
+def _operation_at(path: str) -> Operation[Any, Any] | None:
+    """The operation that answers a POST to ``path`` with JSON (a batch's endpoint)."""
+    for endpoint in ENDPOINTS:
+        operation = endpoint.operation
+        if operation.path == path and operation.method == "POST" and operation.returns:
+            return operation
+    return None
+
+
 def _answer_model(operation: Operation[Any, Any]) -> Any:
     return operation.model(operation.returns)
 
@@ -331,6 +341,8 @@ class FakeAPI:
         self.conversation_tools: dict[str, Any] = {}
         """The functions each conversation declared at its start, by its id."""
         self.statuses = Statuses(SLOW_FINISH if scenario == "slow-jobs" else FINISH_AFTER)
+        self.batches = Batches(_operation_at)
+        """The files uploaded and the batch jobs made of them, as the testing kit keeps them."""
 
     def headers(self, **more: str) -> dict[str, str]:
         return {"x-request-id": f"req-{len(self.requests)}", **more}
@@ -441,6 +453,7 @@ class FakeAPI:
         is_json = request.headers.get("content-type") == "application/json"
         body = json.loads(request.content) if is_json else None
         self.statuses.answer(operation.id, answer, path, body)
+        self.batches.answer(operation.id, answer, body, dict(request.url.params))
         if self.scenario == "slow-jobs" and operation.id in TRACKED:
             self.misbehaved += 1
         answer = paged(operation, answer, dict(request.url.params))
@@ -485,8 +498,9 @@ class FakeAPI:
         file_name, content = form["file"]
         assert file_name, "the file part has no file name"
         purpose = form.get("purpose", (None, b"fine-tune"))[1].decode()
+        file_id, _ = self.batches.store([content])
         answer = {
-            "id": "e85980c9-409e-4a46-9304-36588f6292b0",
+            "id": file_id,
             "object": "file",
             "bytes": len(content),
             "created_at": 1759500189,
@@ -504,7 +518,9 @@ class FakeAPI:
         if failure is not None:
             return failure
         headers = self.headers(**{"content-type": "application/octet-stream"})
-        return httpx.Response(200, content=FILE_CONTENT, headers=headers)
+        kept = self.batches.content(path.get("file_id", ""))
+        content = FILE_CONTENT if kept is None else b"".join(kept)
+        return httpx.Response(200, content=content, headers=headers)
 
     def failure(self) -> httpx.Response | None:
         scenario = self.scenario
@@ -568,6 +584,7 @@ def fake_api(
             route.mock(side_effect=fake.handler(endpoint))
         gateway.post(path__regex=r"/v1/chat/completions$").mock(side_effect=fake.chat)
         yield fake
+    fake.batches.close()
 
 
 @pytest.fixture

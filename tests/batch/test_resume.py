@@ -41,7 +41,8 @@ def test_a_run_killed_mid_wait_resumes_from_its_job_id(
     try:
         deadline = time.monotonic() + 30
         while not (state.exists() and json.loads(state.read_text())["job_id"]):
-            assert runner.poll() is None and time.monotonic() < deadline
+            assert runner.poll() is None
+            assert time.monotonic() < deadline
             time.sleep(0.02)
         job_id = json.loads(state.read_text())["job_id"]
         while server.statuses.reads(job_id) < 2:  # waiting, for sure
@@ -66,7 +67,9 @@ def test_a_job_created_before_the_crash_recorded_it_is_found_again(
     file_id = jobs.upload_requests(chat_requests(3))
     state = tmp_path / "run.json"
     RunState("run-1", CHAT, "m", input_file=file_id).save(state)  # then the job, then a crash
-    job = jobs.create(endpoint=CHAT, input_files=[file_id], model="m", metadata={RUN_ID_KEY: "run-1"})
+    job = jobs.create(
+        endpoint=CHAT, input_files=[file_id], model="m", metadata={RUN_ID_KEY: "run-1"}
+    )
     run = jobs.run(chat_requests(3), endpoint=CHAT, model="m", state=state, polling_interval=0.01)
     assert run.job.id == job.id
     assert (sent(server, UPLOAD), sent(server, CREATE)) == (1, 1)
@@ -100,7 +103,9 @@ def test_a_state_file_of_another_run_is_refused(client: Mistral, tmp_path: Path)
 def test_a_200_mb_input_is_uploaded_with_bounded_memory(
     client: Mistral, server: FakeServer, tmp_path: Path
 ) -> None:
-    line = json.dumps({"custom_id": "x", "body": {"messages": [{"role": "user", "content": "y" * 900}]}})
+    line = json.dumps(
+        {"custom_id": "x", "body": {"messages": [{"role": "user", "content": "y" * 900}]}}
+    )
     block = (line + "\n").encode() * 1024  # ~1 MB
     path = tmp_path / "requests.jsonl"
     with path.open("wb") as file:
@@ -116,5 +121,6 @@ def test_a_200_mb_input_is_uploaded_with_bounded_memory(
         tracemalloc.stop()
     assert peak < 8 * 2**20, f"peak {peak / 2**20:.1f} MiB for a {size / 2**20:.0f} MiB upload"
     content = server.app.batches.content(file_id)
-    assert content is not None and sum(len(piece) for piece in content) == size
+    assert content is not None
+    assert sum(len(piece) for piece in content) == size
     assert os.path.getsize(path) == size

@@ -11,6 +11,7 @@ import pytest
 
 from mistral_core import Mistral, WaitTimeoutError
 from mistral_plugin_batch import BatchJob, BatchJobError, BatchRequestError, BatchResponseError
+from mistral_plugin_batch._state import RUN_ID_KEY
 from mistral_plugin_chat.models import ChatCompletionResponse
 from mistral_plugin_classifiers.models import ClassificationResponse, ModerationResponse
 from mistral_plugin_embeddings.models import EmbeddingResponse
@@ -30,7 +31,11 @@ ENDPOINTS: list[tuple[str, dict[str, Any], type]] = [
     ("/v1/chat/moderations", {"input": [TEXT]}, ModerationResponse),
     ("/v1/classifications", {"input": ["a"]}, ClassificationResponse),
     ("/v1/chat/classifications", {"input": {"messages": TEXT}}, ClassificationResponse),
-    ("/v1/ocr", {"document": {"type": "document_url", "document_url": "https://x/y.pdf"}}, OCRResponse),
+    (
+        "/v1/ocr",
+        {"document": {"type": "document_url", "document_url": "https://x/y.pdf"}},
+        OCRResponse,
+    ),
 ]
 
 
@@ -48,15 +53,17 @@ def test_run_gives_each_result_by_custom_id_and_the_errors_apart(
         inline_threshold=inline_threshold,
     )
     assert (run.job.status, run.job.total_requests, run.job.failed_requests) == ("SUCCESS", 4, 1)
-    assert run.job.metadata is not None and run.job.metadata["team"] == "a"
-    outcomes = {outcome.custom_id: outcome for outcome in run}
+    assert isinstance(run.job.metadata, dict)
+    assert run.job.metadata == {"team": "a", RUN_ID_KEY: run.job.metadata[RUN_ID_KEY]}
+    outcomes = {outcome.custom_id or "": outcome for outcome in run}
     assert sorted(outcomes) == ["bad", "q0", "q1", "q2"]
     for n in range(3):
         response = outcomes[f"q{n}"].response
         assert isinstance(response, ChatCompletionResponse)
         assert response.choices[0].message.content == f"Answer to q{n}."
     error = outcomes["bad"].error
-    assert isinstance(error, BatchRequestError) and error.status_code == 400
+    assert isinstance(error, BatchRequestError)
+    assert error.status_code == 400
     assert "messages" in str(error.error)
     assert sent(server, UPLOAD) == (inline_threshold == 0)
     assert [outcome.custom_id for outcome in run] == list(outcomes)  # read again
@@ -68,8 +75,10 @@ def test_every_endpoint_is_read_as_its_response_model(
 ) -> None:
     run = client.batch.jobs.run([body, {}], endpoint=endpoint, model="m", polling_interval=FAST)
     ok, failed = list(run)
-    assert isinstance(ok.response, model) and ok.error is None
-    assert isinstance(failed.error, BatchRequestError) and failed.custom_id == "1"
+    assert isinstance(ok.response, model)
+    assert ok.error is None
+    assert isinstance(failed.error, BatchRequestError)
+    assert failed.custom_id == "1"
 
 
 @pytest.mark.anyio
@@ -81,7 +90,9 @@ async def test_run_async_and_its_steps(client: Mistral, server: FakeServer) -> N
     assert [outcome.custom_id async for outcome in run] == ["q0", "q1"]
     file_id = await jobs.upload_requests_async({"only": {"messages": TEXT}})
     job = await jobs.create_async(endpoint=CHAT, input_files=[file_id], model="m")
-    results = [o async for o in jobs.stream_results_async(job.id, response_type=dict)]
+    await jobs.wait_async(job_id=job.id, polling_interval=FAST)
+    typed = jobs.stream_results_async(job.id, response_type=ChatCompletionResponse)
+    results = [o async for o in typed]
     assert [(o.custom_id, o.ok) for o in results] == [("only", True)]
     assert sent(server, UPLOAD) == 2
 
@@ -91,8 +102,11 @@ def test_steps_upload_create_wait_and_read_by_job_id(client: Mistral, server: Fa
     file_id = jobs.upload_requests(chat_requests(2), file_name="questions.jsonl")
     job = jobs.create(endpoint=CHAT, input_files=[file_id], model="m")
     seen: list[str] = []
-    ended = jobs.wait(job_id=job.id, polling_interval=FAST, on_progress=lambda j: seen.append(j.status))
-    assert seen[-1] == "SUCCESS" and ended.output_file
+    ended = jobs.wait(
+        job_id=job.id, polling_interval=FAST, on_progress=lambda j: seen.append(j.status)
+    )
+    assert seen[-1] == "SUCCESS"
+    assert ended.output_file
     with Mistral(api_key="k", server_url=server.url) as again:  # another process: an id only
         assert [o.custom_id for o in again.batch.jobs.stream_results(job.id)] == ["q0", "q1"]
 
@@ -100,7 +114,8 @@ def test_steps_upload_create_wait_and_read_by_job_id(client: Mistral, server: Fa
 def test_a_response_that_does_not_read_is_kept_as_an_error(client: Mistral) -> None:
     run = client.batch.jobs.run(chat_requests(1), endpoint=CHAT, model="m", polling_interval=FAST)
     [outcome] = client.batch.jobs.stream_results(run.job, response_type=EmbeddingResponse)
-    assert isinstance(outcome.error, BatchResponseError) and outcome.custom_id == "q0"
+    assert isinstance(outcome.error, BatchResponseError)
+    assert outcome.custom_id == "q0"
     assert outcome.error.body["choices"]
 
 

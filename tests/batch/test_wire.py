@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 import pytest
 
-from mistral_core import FieldError
-from mistral_plugin_batch import BatchRequest, BatchRequestError, BatchResponseError
-from mistral_plugin_batch import read_outcome, request_lines
-from mistral_plugin_chat.models import ChatCompletionRequest, ChatCompletionResponse
-from mistral_core import serde
+from mistral_core import FieldError, serde
+from mistral_plugin_batch import (
+    BatchOutcome,
+    BatchRequest,
+    BatchRequestError,
+    BatchResponseError,
+    read_outcome,
+    request_lines,
+)
+from mistral_plugin_chat.models import ChatCompletionRequest, ChatCompletionResponse, UserMessage
 
 MESSAGES = [{"role": "user", "content": "Hi"}]
 
 
-def lines(requests: object) -> list[object]:
-    return [json.loads(line) for line in request_lines(requests)]  # type: ignore[arg-type]
+def lines(requests: Iterable[Any] | Mapping[str, Any]) -> list[Any]:
+    return [json.loads(line) for line in request_lines(requests)]
 
 
 def test_every_shape_of_requests_gives_the_same_envelope() -> None:
@@ -29,21 +36,21 @@ def test_every_shape_of_requests_gives_the_same_envelope() -> None:
 
 
 def test_a_request_model_is_written_as_a_call_writes_it() -> None:
-    model = ChatCompletionRequest(model="m", messages=MESSAGES, max_tokens=5)
+    model = ChatCompletionRequest(model="m", messages=[UserMessage(content="Hi")], max_tokens=5)
     [line] = lines({"a": model})
     assert line == {"custom_id": "a", "body": serde.dump(model)}
-    assert line["body"]["max_tokens"] == 5  # type: ignore[index]
+    assert line["body"]["max_tokens"] == 5
 
 
 def test_lines_are_made_one_at_a_time() -> None:
     made: list[int] = []
 
-    def bodies() -> object:
+    def bodies() -> Iterator[dict[str, str]]:
         for n in range(3):
             made.append(n)
             yield {"input": str(n)}
 
-    written = request_lines(bodies())  # type: ignore[arg-type]
+    written = request_lines(bodies())
     assert next(written).endswith(b"\n")
     assert made == [0]
 
@@ -56,7 +63,7 @@ def test_lines_are_made_one_at_a_time() -> None:
         ([{"x": float("nan")}], "not JSON"),
     ],
 )
-def test_bad_requests_are_field_errors(requests: object, problem: str) -> None:
+def test_bad_requests_are_field_errors(requests: list[Any] | dict[str, Any], problem: str) -> None:
     with pytest.raises(FieldError, match=problem):
         lines(requests)
 
@@ -66,12 +73,14 @@ def test_an_outcome_is_a_response_or_an_error() -> None:
     error = {"custom_id": "b", "response": {"status_code": 429, "body": {"m": 1}}, "error": None}
     outcome = read_outcome(error, reader)
     assert outcome.error == BatchRequestError("b", 429, {"m": 1})
-    assert not outcome.ok and outcome.response is None
+    assert not outcome.ok
+    assert outcome.response is None
     stated = {"custom_id": "c", "error": {"message": "no"}}
     assert read_outcome(stated, reader).error == BatchRequestError("c", None, {"message": "no"})
     unreadable = {"custom_id": "d", "response": {"status_code": 200, "body": {"id": 1}}}
     mismatch = read_outcome(unreadable, reader).error
     assert isinstance(mismatch, BatchResponseError)
     assert (mismatch.custom_id, mismatch.body) == ("d", {"id": 1})
-    assert read_outcome(unreadable, None).response == {"id": 1}
+    plain: BatchOutcome[Any] = read_outcome(unreadable, None)
+    assert plain.response == {"id": 1}
     assert isinstance(read_outcome([1], None).error, BatchResponseError)

@@ -1,7 +1,8 @@
 """``mistral``: the Mistral AI API from the command line.
 
 ``mistral chat "..."`` streams a reply, ``mistral models list`` lists the models,
-``mistral files upload PATH`` uploads a file, ``mistral ocr FILE_OR_URL`` reads a document.
+``mistral files upload PATH`` uploads a file, ``mistral ocr FILE_OR_URL`` reads a document,
+``mistral batch run REQUESTS.jsonl`` runs a batch job (``status`` and ``results`` by its id).
 The key comes from ``MISTRAL_API_KEY``, the server from ``MISTRAL_SERVER_URL`` (optional).
 
 Startup imports argparse and nothing more of the client: each command imports what it
@@ -16,7 +17,7 @@ import argparse
 import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from mistral_core._guards import is_array
@@ -32,6 +33,7 @@ SERVER_URL_ENV = "MISTRAL_SERVER_URL"
 """Read by ``Mistral()`` itself; named here for the help only, so that it imports nothing."""
 DEFAULT_CHAT_MODEL = "mistral-small-latest"
 DEFAULT_OCR_MODEL = "mistral-ocr-latest"
+DEFAULT_BATCH_ENDPOINT = "/v1/chat/completions"
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -88,6 +90,32 @@ def build_parser() -> argparse.ArgumentParser:
     ocr.add_argument("--model", default=DEFAULT_OCR_MODEL, help="default: %(default)s")
     ocr.add_argument("--json", action="store_true", help="print the whole response as JSON")
     ocr.set_defaults(run=_ocr)
+
+    batch = commands.add_parser("batch", help="batch jobs: many requests run together")
+    batch_commands = batch.add_subparsers(dest="action", metavar="ACTION", required=True)
+    batch_run = batch_commands.add_parser(
+        "run", help="run a JSONL file of requests, wait, print the results as JSONL"
+    )
+    batch_run.add_argument("path", metavar="REQUESTS", help='a JSONL file: {"custom_id", "body"}')
+    batch_run.add_argument(
+        "--endpoint", default=DEFAULT_BATCH_ENDPOINT, help="default: %(default)s"
+    )
+    batch_run.add_argument("--model", help="the model of every request")
+    batch_run.add_argument(
+        "--state",
+        metavar="FILE",
+        help="where the run records its steps, to resume it (default: REQUESTS.batch.json)",
+    )
+    batch_run.set_defaults(run=_batch_run)
+    batch_status = batch_commands.add_parser("status", help="a job's status and counts")
+    batch_status.add_argument("job_id", metavar="JOB")
+    batch_status.add_argument("--json", action="store_true", help="print the whole job as JSON")
+    batch_status.set_defaults(run=_batch_status)
+    batch_results = batch_commands.add_parser(
+        "results", help="a job's results as JSONL (waits for it to end)"
+    )
+    batch_results.add_argument("job_id", metavar="JOB")
+    batch_results.set_defaults(run=_batch_results)
     return parser
 
 
@@ -231,6 +259,94 @@ def _data_url(path: str, media_type: str) -> str:
 
     with open(path, "rb") as file:
         return f"data:{media_type};base64,{base64.b64encode(file.read()).decode('ascii')}"
+
+
+def _batch_run(client: Mistral, args: argparse.Namespace) -> None:
+    """Run the file's requests; killed and run again (same state file), it goes on."""
+    from pathlib import Path
+
+    jobs = client.batch.jobs  # a missing plugin fails here, before anything is sent
+    requests = Path(args.path)
+    if not requests.is_file():
+        raise UsageError(f"no such file: {args.path}")
+    state = Path(args.state) if args.state else requests.with_name(requests.name + ".batch.json")
+    bar = JobProgress(sys.stderr)
+    try:
+        run = jobs.run(
+            requests, endpoint=args.endpoint, model=args.model, state=state, on_progress=bar.show
+        )
+    finally:
+        bar.finish()
+    _print_results(jobs.stream_results(run.job, response_type=dict))
+
+
+def _batch_status(client: Mistral, args: argparse.Namespace) -> None:
+    job = client.batch.jobs.get(job_id=args.job_id)
+    if args.json:
+        _print_json(job)
+        return
+    print(f"{job.id} {job.status} {JobProgress.counts(job)}")
+
+
+def _batch_results(client: Mistral, args: argparse.Namespace) -> None:
+    jobs = client.batch.jobs
+    bar = JobProgress(sys.stderr)
+    try:
+        job = jobs.wait(job_id=args.job_id, on_progress=bar.show)
+    finally:
+        bar.finish()
+    _print_results(jobs.stream_results(job, response_type=dict))
+
+
+def _print_results(outcomes: Iterable[Any]) -> None:
+    """Each outcome as the API's result line: ``custom_id`` and ``response`` or ``error``."""
+    import json
+
+    from mistral_plugin_batch import BatchRequestError
+
+    for outcome in outcomes:
+        line: dict[str, Any] = {"custom_id": outcome.custom_id}
+        error = outcome.error
+        if error is None:
+            line["response"] = outcome.response
+        else:  # the API's error, or why the response did not read
+            line["error"] = (
+                error.error if isinstance(error, BatchRequestError) else str(error.error)
+            )
+            line["status_code"] = error.status_code
+        print(json.dumps(line, ensure_ascii=False))
+
+
+class JobProgress:
+    """A batch job's progress drawn on ``out`` at each read: requests done of the total."""
+
+    WIDTH = 30
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+        self._shown = False
+
+    @staticmethod
+    def counts(job: Any) -> str:
+        done, total = job.completed_requests, job.total_requests
+        return (
+            f"{done}/{total} requests ({job.succeeded_requests} ok, {job.failed_requests} failed)"
+        )
+
+    def show(self, job: Any) -> None:
+        done, total = job.completed_requests, job.total_requests
+        percent = 100 if total == 0 else min(100, done * 100 // total)
+        filled = self.WIDTH * percent // 100
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self._out.write(f"\r[{bar}] {percent:3d}% {self.counts(job)} {job.status} {job.id}")
+        self._out.flush()
+        self._shown = True
+
+    def finish(self) -> None:
+        """End the bar's line (after the last read, or a failure)."""
+        if self._shown:
+            self._out.write("\n")
+            self._out.flush()
 
 
 def _print_json(model: object) -> None:

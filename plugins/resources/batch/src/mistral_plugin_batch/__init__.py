@@ -13,13 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._batch_jobs import BatchJobs
-    from ._running import (
-        DEFAULT_INLINE_THRESHOLD,
-        AsyncBatchRun,
-        BatchJobError,
-        BatchJobRunning,
-        BatchRun,
-    )
+    from ._running import AsyncBatchRun, BatchJobError, BatchJobRunning, BatchRun
     from ._wire import (
         BatchOutcome,
         BatchRequestError,
@@ -37,7 +31,6 @@ __all__ = [
     "BatchRequestError",
     "BatchResponseError",
     "BatchRun",
-    "DEFAULT_INLINE_THRESHOLD",
     "read_outcome",
     "request_lines",
 ]
@@ -50,7 +43,6 @@ if TYPE_CHECKING:  # the models, which run time loads on first use (below)
 
 _MODULES = {
     "BatchJobs": "._batch_jobs",
-    "DEFAULT_INLINE_THRESHOLD": "._running",
     "AsyncBatchRun": "._running",
     "BatchJobError": "._running",
     "BatchJobRunning": "._running",

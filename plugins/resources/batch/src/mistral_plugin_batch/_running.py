@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar, overload
 
@@ -34,10 +34,16 @@ if TYPE_CHECKING:
     from ._batch_jobs import GetArguments
     from ._state import RunState
     from ._wire import BatchOutcome
-    from .models import ApiEndpoint, BatchJob, BatchRequest, ListBatchJobsResponse
+    from .models import (
+        ApiEndpoint,
+        BatchJob,
+        BatchJobStatus,
+        BatchRequest,
+        JobsApiRoutesBatchGetBatchJobsOrderBy,
+        ListBatchJobsResponse,
+    )
 
 __all__ = [
-    "DEFAULT_INLINE_THRESHOLD",
     "AsyncBatchRun",
     "BatchJobError",
     "BatchJobRunning",
@@ -119,16 +125,30 @@ class _Jobs(Protocol):
     def list(
         self,
         *,
+        page: int | Unset = UNSET,
         page_size: int | Unset = UNSET,
+        model: str | Unset | None = UNSET,
+        agent_id: str | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
+        created_after: str | Unset | None = UNSET,
+        created_by_me: bool | Unset = UNSET,
+        status: Sequence[BatchJobStatus | str] | Unset | None = UNSET,
+        order_by: JobsApiRoutesBatchGetBatchJobsOrderBy | str | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> ListBatchJobsResponse: ...
 
     async def list_async(
         self,
         *,
+        page: int | Unset = UNSET,
         page_size: int | Unset = UNSET,
+        model: str | Unset | None = UNSET,
+        agent_id: str | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
+        created_after: str | Unset | None = UNSET,
+        created_by_me: bool | Unset = UNSET,
+        status: Sequence[BatchJobStatus | str] | Unset | None = UNSET,
+        order_by: JobsApiRoutesBatchGetBatchJobsOrderBy | str | Unset = UNSET,
         **options: Unpack[CallOptions],
     ) -> ListBatchJobsResponse: ...
 
