@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def test_batch_run_prints_results_draws_progress_and_resumes(
     monkeypatch.setenv("MISTRAL_API_KEY", "k")
     monkeypatch.setenv("MISTRAL_SERVER_URL", server.url)
     requests = tmp_path / "requests.jsonl"
-    lines = [*chat_requests(2), {"custom_id": "bad", "body": {}}]
+    lines: list[dict[str, Any]] = [*chat_requests(2), {"custom_id": "bad", "body": {}}]
     requests.write_text("".join(json.dumps(line) + "\n" for line in lines))
     assert main(["batch", "run", str(requests), "--model", "m"]) == 0
     out, err = capsys.readouterr()
