@@ -40,6 +40,8 @@ def test_a_request_model_is_written_as_a_call_writes_it() -> None:
     [line] = lines({"a": model})
     assert line == {"custom_id": "a", "body": serde.dump(model)}
     assert line["body"]["max_tokens"] == 5
+    [inside] = lines([{"model": "m", "messages": [UserMessage(content="Hi")]}])
+    assert inside["body"]["messages"] == [{"role": "user", "content": "Hi"}]
 
 
 def test_lines_are_made_one_at_a_time() -> None:

@@ -102,7 +102,16 @@ MIXINS: dict[str, tuple[Mixin, ...]] = {
             "BatchJobWaiting",
             {"GetArguments": Arguments("get", ("job_id",))},
         ),
-        Mixin("mistral_plugin_batch._running", "BatchJobRunning"),
+        Mixin(
+            "mistral_plugin_batch._running",
+            "BatchJobRunning",
+            {
+                "CreateArguments": Arguments(
+                    "create", ("endpoint", "input_files", "requests", "metadata")
+                ),
+                "ListArguments": Arguments("list", ("metadata",)),
+            },
+        ),
     ),
     "Chat": (
         Mixin(

@@ -18,7 +18,10 @@ name and size of an uploaded file, and a short fixed sentence as a completion's 
 declared function, when a request declares ``tools`` and ends with the user's message).
 A batch or fine-tuning job, a workflow execution and a library document move through
 their statuses as they are read, to their end on the read ``finish_after`` (2), a failure
-for an id given to ``server.statuses.fail`` (:mod:`mistral_testing.statuses`).
+for an id given to ``server.statuses.fail`` (:mod:`mistral_testing.statuses`). An
+uploaded file is kept (on disk, as it streams in) under an id of its own and downloaded
+back; a batch job's output and error files hold a result line per request, and the jobs'
+list filters by metadata (:mod:`mistral_testing.batches`).
 A call that asks for events (``"stream": true``, or ``accept: text/event-stream``) gets
 server-sent events (a completion's sentence word by word, then ``data: [DONE]``; two
 sample events of other streams), a download (``accept: */*``) gets bytes, and a page of a

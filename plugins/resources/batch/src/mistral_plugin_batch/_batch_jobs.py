@@ -91,6 +91,29 @@ if TYPE_CHECKING:
 
         inline: bool | Unset | None
 
+    class CreateArguments(CallOptions, total=False):
+        """The keyword arguments of ``create`` but ``endpoint``, ``input_files``, ``requests`` and
+        ``metadata``, which :class:`~mistral_plugin_batch._running.BatchJobRunning` passes on.
+        """
+
+        model: str | Unset | None
+        agent_id: str | Unset | None
+        timeout_hours: int | Unset
+
+    class ListArguments(CallOptions, total=False):
+        """The keyword arguments of ``list`` but ``metadata``, which
+        :class:`~mistral_plugin_batch._running.BatchJobRunning` passes on.
+        """
+
+        page: int | Unset
+        page_size: int | Unset
+        model: str | Unset | None
+        agent_id: str | Unset | None
+        created_after: str | Unset | None
+        created_by_me: bool | Unset
+        status: Sequence[BatchJobStatus | str] | Unset | None
+        order_by: JobsApiRoutesBatchGetBatchJobsOrderBy | str | Unset
+
 
 class BatchJobs(BatchJobWaiting, BatchJobRunning, Resource):
     """Batch jobs: many requests run together, at a lower price."""

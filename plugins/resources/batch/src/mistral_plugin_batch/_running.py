@@ -17,9 +17,9 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar, overload
+from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 import attrs
 
@@ -27,21 +27,30 @@ from mistral_core import UNSET, MistralError, Unset
 from mistral_core._json import loads
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from typing_extensions import Unpack
 
     from mistral_core import CallOptions, File, Mistral
 
-    from ._batch_jobs import GetArguments
-    from ._state import RunState
+    from ._batch_jobs import CreateArguments, GetArguments, ListArguments
     from ._wire import BatchOutcome
-    from .models import (
-        ApiEndpoint,
-        BatchJob,
-        BatchJobStatus,
-        BatchRequest,
-        JobsApiRoutesBatchGetBatchJobsOrderBy,
-        ListBatchJobsResponse,
-    )
+    from .models import ApiEndpoint, BatchJob, BatchRequest, ListBatchJobsResponse
+
+    Requests: TypeAlias = "Iterable[Any] | Mapping[str, Any] | os.PathLike[str]"
+
+    class RunArguments(CreateArguments, total=False):
+        """What ``run`` takes besides the requests and the endpoint: ``create``'s
+        arguments (``model``, ``agent_id``, ``timeout_hours``, the call options), its
+        own, and ``wait``'s."""
+
+        metadata: Mapping[str, str] | None
+        inline_threshold: int
+        state: str | os.PathLike[str] | None
+        timeout: float | None
+        polling_interval: float | None
+        on_progress: Callable[[BatchJob], object] | None
+
 
 __all__ = [
     "AsyncBatchRun",
@@ -102,11 +111,8 @@ class _Jobs(Protocol):
         endpoint: ApiEndpoint | str,
         input_files: list[str] | Unset = UNSET,
         requests: list[BatchRequest | Mapping[str, Any]] | Unset = UNSET,
-        model: str | Unset | None = UNSET,
-        agent_id: str | Unset | None = UNSET,
         metadata: Mapping[str, str] | Unset | None = UNSET,
-        timeout_hours: int | Unset = UNSET,
-        **options: Unpack[CallOptions],
+        **arguments: Unpack[CreateArguments],
     ) -> BatchJob: ...
 
     async def create_async(
@@ -115,41 +121,22 @@ class _Jobs(Protocol):
         endpoint: ApiEndpoint | str,
         input_files: list[str] | Unset = UNSET,
         requests: list[BatchRequest | Mapping[str, Any]] | Unset = UNSET,
-        model: str | Unset | None = UNSET,
-        agent_id: str | Unset | None = UNSET,
         metadata: Mapping[str, str] | Unset | None = UNSET,
-        timeout_hours: int | Unset = UNSET,
-        **options: Unpack[CallOptions],
+        **arguments: Unpack[CreateArguments],
     ) -> BatchJob: ...
 
     def list(
         self,
         *,
-        page: int | Unset = UNSET,
-        page_size: int | Unset = UNSET,
-        model: str | Unset | None = UNSET,
-        agent_id: str | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
-        created_after: str | Unset | None = UNSET,
-        created_by_me: bool | Unset = UNSET,
-        status: Sequence[BatchJobStatus | str] | Unset | None = UNSET,
-        order_by: JobsApiRoutesBatchGetBatchJobsOrderBy | str | Unset = UNSET,
-        **options: Unpack[CallOptions],
+        **arguments: Unpack[ListArguments],
     ) -> ListBatchJobsResponse: ...
 
     async def list_async(
         self,
         *,
-        page: int | Unset = UNSET,
-        page_size: int | Unset = UNSET,
-        model: str | Unset | None = UNSET,
-        agent_id: str | Unset | None = UNSET,
         metadata: Mapping[str, Any] | Unset | None = UNSET,
-        created_after: str | Unset | None = UNSET,
-        created_by_me: bool | Unset = UNSET,
-        status: Sequence[BatchJobStatus | str] | Unset | None = UNSET,
-        order_by: JobsApiRoutesBatchGetBatchJobsOrderBy | str | Unset = UNSET,
-        **options: Unpack[CallOptions],
+        **arguments: Unpack[ListArguments],
     ) -> ListBatchJobsResponse: ...
 
     def get(self, *, job_id: str, **arguments: Unpack[GetArguments]) -> BatchJob: ...
@@ -183,7 +170,7 @@ class BatchJobRunning:
 
     def upload_requests(
         self: _Jobs,
-        requests: Iterable[Any] | Mapping[str, Any] | os.PathLike[str],
+        requests: Requests,
         *,
         file_name: str = INPUT_FILE_NAME,
         **options: Unpack[CallOptions],
@@ -201,7 +188,7 @@ class BatchJobRunning:
 
     async def upload_requests_async(
         self: _Jobs,
-        requests: Iterable[Any] | Mapping[str, Any] | os.PathLike[str],
+        requests: Requests,
         *,
         file_name: str = INPUT_FILE_NAME,
         **options: Unpack[CallOptions],
@@ -256,62 +243,35 @@ class BatchJobRunning:
     @overload
     def run(
         self: _Jobs,
-        requests: Iterable[Any] | Mapping[str, Any] | os.PathLike[str],
+        requests: Requests,
         *,
         endpoint: ApiEndpoint | str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | Unset = UNSET,
-        inline_threshold: int = DEFAULT_INLINE_THRESHOLD,
-        state: str | os.PathLike[str] | None = None,
-        timeout: float | None = None,
-        polling_interval: float | None = None,
-        on_progress: Callable[[BatchJob], object] | None = None,
         response_type: None = None,
-        **options: Unpack[CallOptions],
+        **arguments: Unpack[RunArguments],
     ) -> BatchRun[Any]: ...
 
     @overload
     def run(
         self: _Jobs,
-        requests: Iterable[Any] | Mapping[str, Any] | os.PathLike[str],
+        requests: Requests,
         *,
         endpoint: ApiEndpoint | str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | Unset = UNSET,
-        inline_threshold: int = DEFAULT_INLINE_THRESHOLD,
-        state: str | os.PathLike[str] | None = None,
-        timeout: float | None = None,
-        polling_interval: float | None = None,
-        on_progress: Callable[[BatchJob], object] | None = None,
         response_type: type[R],
-        **options: Unpack[CallOptions],
+        **arguments: Unpack[RunArguments],
     ) -> BatchRun[R]: ...
 
     def run(
         self: _Jobs,
-        requests: Iterable[Any] | Mapping[str, Any] | os.PathLike[str],
+        requests: Requests,
         *,
         endpoint: ApiEndpoint | str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | Unset = UNSET,
-        inline_threshold: int = DEFAULT_INLINE_THRESHOLD,
-        state: str | os.PathLike[str] | None = None,
-        timeout: float | None = None,
-        polling_interval: float | None = None,
-        on_progress: Callable[[BatchJob], object] | None = None,
         response_type: type[R] | None = None,
-        **options: Unpack[CallOptions],
+        **arguments: Unpack[RunArguments],
     ) -> BatchRun[Any]:
         """Run ``requests`` as a batch job of ``endpoint``, wait for it, give its results.
 
-        ``requests`` as :meth:`upload_requests` takes them; up to ``inline_threshold`` are
-        sent in the job, more are uploaded first (a path always is). ``model``,
+        ``requests`` as :meth:`upload_requests` takes them; up to ``inline_threshold``
+        (1000) are sent in the job, more are uploaded first (a path always is). ``model``,
         ``agent_id``, ``metadata`` and ``timeout_hours`` are the job's (``create``'s);
         ``timeout``, ``polling_interval`` and ``on_progress`` the wait's (``wait``'s). With
         ``state`` (a file path), each step is recorded as soon as it is done, and a run
@@ -321,182 +281,108 @@ class BatchJobRunning:
         without success raises :class:`BatchJobError`; a wait that times out,
         :class:`~mistral_core.WaitTimeoutError` (run again to wait more).
         """
-        run = _Run.start(endpoint, model, metadata, state)
+        run = _Run(endpoint, arguments)
         if run.progress.job_id is None:
-            found = run.tagged(self.list(**run.lookup, **options)) if run.resumed else None
+            found = run.tagged(self.list(**run.lookup)) if run.resumed else None
             if found is None:
+                inline = None
                 if run.progress.input_file is None:
-                    with _Input(requests, INPUT_FILE_NAME, inline_threshold) as ready:
-                        if ready.inline is None:
-                            upload = ready.upload()
-                            file = self._client.files.upload(
-                                file=upload, purpose="batch", **options
+                    with _Input(requests, INPUT_FILE_NAME, run.inline_threshold) as ready:
+                        inline = ready.inline
+                        if inline is None:
+                            upload = self._client.files.upload(
+                                file=ready.upload(), purpose="batch", **run.options
                             )
-                            run.uploaded(file.id)
-                        source = run.source(ready.inline)
-                else:
-                    source = run.source(None)
-                found = self.create(
-                    endpoint=run.progress.endpoint,
-                    model=model,
-                    agent_id=agent_id,
-                    metadata=run.metadata,
-                    timeout_hours=timeout_hours,
-                    **source,
-                    **options,
-                )
+                            run.uploaded(upload.id)
+                found = self.create(**run.creation(inline))
             run.created(found.id)
-        job = self.wait(
-            job_id=run.job_id,
-            timeout=timeout,
-            polling_interval=polling_interval,
-            on_progress=on_progress,
-            **options,
-        )
+        job = self.wait(job_id=run.job_id, **run.waiting)
         return BatchRun(_succeeded(job), lambda: _results(self, job, response_type))
 
     @overload
     async def run_async(
         self: _Jobs,
-        requests: Iterable[Any] | Mapping[str, Any] | os.PathLike[str],
+        requests: Requests,
         *,
         endpoint: ApiEndpoint | str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | Unset = UNSET,
-        inline_threshold: int = DEFAULT_INLINE_THRESHOLD,
-        state: str | os.PathLike[str] | None = None,
-        timeout: float | None = None,
-        polling_interval: float | None = None,
-        on_progress: Callable[[BatchJob], object] | None = None,
         response_type: None = None,
-        **options: Unpack[CallOptions],
+        **arguments: Unpack[RunArguments],
     ) -> AsyncBatchRun[Any]: ...
 
     @overload
     async def run_async(
         self: _Jobs,
-        requests: Iterable[Any] | Mapping[str, Any] | os.PathLike[str],
+        requests: Requests,
         *,
         endpoint: ApiEndpoint | str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | Unset = UNSET,
-        inline_threshold: int = DEFAULT_INLINE_THRESHOLD,
-        state: str | os.PathLike[str] | None = None,
-        timeout: float | None = None,
-        polling_interval: float | None = None,
-        on_progress: Callable[[BatchJob], object] | None = None,
         response_type: type[R],
-        **options: Unpack[CallOptions],
+        **arguments: Unpack[RunArguments],
     ) -> AsyncBatchRun[R]: ...
 
     async def run_async(
         self: _Jobs,
-        requests: Iterable[Any] | Mapping[str, Any] | os.PathLike[str],
+        requests: Requests,
         *,
         endpoint: ApiEndpoint | str,
-        model: str | None = None,
-        agent_id: str | None = None,
-        metadata: Mapping[str, str] | None = None,
-        timeout_hours: int | Unset = UNSET,
-        inline_threshold: int = DEFAULT_INLINE_THRESHOLD,
-        state: str | os.PathLike[str] | None = None,
-        timeout: float | None = None,
-        polling_interval: float | None = None,
-        on_progress: Callable[[BatchJob], object] | None = None,
         response_type: type[R] | None = None,
-        **options: Unpack[CallOptions],
+        **arguments: Unpack[RunArguments],
     ) -> AsyncBatchRun[Any]:
         """:meth:`run`, without blocking the event loop (``on_progress`` may be async; the
         requests are written to their file in a thread)."""
-        run = _Run.start(endpoint, model, metadata, state)
+        run = _Run(endpoint, arguments)
         if run.progress.job_id is None:
-            found = None
-            if run.resumed:
-                found = run.tagged(await self.list_async(**run.lookup, **options))
+            found = run.tagged(await self.list_async(**run.lookup)) if run.resumed else None
             if found is None:
+                inline = None
                 if run.progress.input_file is None:
-                    ready = await asyncio.to_thread(
-                        _Input, requests, INPUT_FILE_NAME, inline_threshold
-                    )
+                    threshold = run.inline_threshold
+                    ready = await asyncio.to_thread(_Input, requests, INPUT_FILE_NAME, threshold)
                     with ready:
-                        if ready.inline is None:
-                            upload = ready.upload()
-                            files = self._client.files
-                            file = await files.upload_async(file=upload, purpose="batch", **options)
-                            run.uploaded(file.id)
-                        source = run.source(ready.inline)
-                else:
-                    source = run.source(None)
-                found = await self.create_async(
-                    endpoint=run.progress.endpoint,
-                    model=model,
-                    agent_id=agent_id,
-                    metadata=run.metadata,
-                    timeout_hours=timeout_hours,
-                    **source,
-                    **options,
-                )
+                        inline = ready.inline
+                        if inline is None:
+                            upload = await self._client.files.upload_async(
+                                file=ready.upload(), purpose="batch", **run.options
+                            )
+                            run.uploaded(upload.id)
+                found = await self.create_async(**run.creation(inline))
             run.created(found.id)
-        job = await self.wait_async(
-            job_id=run.job_id,
-            timeout=timeout,
-            polling_interval=polling_interval,
-            on_progress=on_progress,
-            **options,
-        )
+        job = await self.wait_async(job_id=run.job_id, **run.waiting)
         return AsyncBatchRun(_succeeded(job), lambda: _results_async(self, job, response_type))
 
 
-class _Source(TypedDict, total=False):
-    """Where a job's requests are: ``create``'s ``input_files`` or ``requests``."""
-
-    input_files: list[str]
-    requests: list[BatchRequest | Mapping[str, Any]]
+_JOB = ("model", "agent_id", "timeout_hours")
+"""``run``'s arguments that are the job's (``create``'s)."""
+_WAIT = ("timeout", "polling_interval", "on_progress")
+"""``run``'s arguments that are the wait's."""
+_OWN = ("metadata", "inline_threshold", "state")
+"""``run``'s own arguments; all the others are call options, passed to every call."""
 
 
 class _Run:
-    """The steps of one run, each recorded in its state file (if any) once done."""
+    """One run's arguments sorted by the call they go to, and its steps, each recorded in
+    its state file (if any) as soon as it is done."""
 
-    def __init__(
-        self, progress: RunState, resumed: bool, path: Path | None, metadata: Mapping[str, str]
-    ) -> None:
-        self.progress = progress
-        self.resumed = resumed
-        self._path = path
-        self._metadata = metadata
-
-    @classmethod
-    def start(
-        cls,
-        endpoint: ApiEndpoint | str,
-        model: str | None,
-        metadata: Mapping[str, str] | None,
-        state: str | os.PathLike[str] | None,
-    ) -> _Run:
+    def __init__(self, endpoint: ApiEndpoint | str, arguments: Mapping[str, Any]) -> None:
         from ._endpoints import endpoint_path
         from ._state import RunState
 
-        path = Path(state) if state is not None else None
-        progress, resumed = RunState.start(path, endpoint_path(endpoint), model)
-        return cls(progress, resumed, path, metadata or {})
-
-    @property
-    def metadata(self) -> dict[str, str]:
-        """The job's metadata: the caller's, and the run id that finds the job again."""
-        from ._state import RUN_ID_KEY
-
-        return {**self._metadata, RUN_ID_KEY: self.progress.run_id}
+        self.options = {k: v for k, v in arguments.items() if k not in (*_JOB, *_WAIT, *_OWN)}
+        self._job = {k: v for k, v in arguments.items() if k in _JOB}
+        self.waiting = {k: v for k, v in arguments.items() if k in _WAIT} | self.options
+        self._metadata: Mapping[str, str] = arguments.get("metadata") or {}
+        self.inline_threshold: int = arguments.get("inline_threshold", DEFAULT_INLINE_THRESHOLD)
+        state = arguments.get("state")
+        self._path = Path(state) if state is not None else None
+        model = self._job.get("model")
+        model = model if isinstance(model, str) else None
+        self.progress, self.resumed = RunState.start(self._path, endpoint_path(endpoint), model)
 
     @property
     def lookup(self) -> dict[str, Any]:
         """``list``'s arguments that find the job this run created before a crash."""
         from ._state import RUN_ID_KEY
 
-        return {"metadata": {RUN_ID_KEY: self.progress.run_id}, "page_size": 100}
+        return {"metadata": {RUN_ID_KEY: self.progress.run_id}, "page_size": 100, **self.options}
 
     def tagged(self, page: ListBatchJobsResponse) -> BatchJob | None:
         """The job of this run among ``page`` (checked here too: filtering is the API's)."""
@@ -510,14 +396,21 @@ class _Run:
                 return job
         return None
 
+    def creation(self, inline: list[BatchRequest | Mapping[str, Any]] | None) -> dict[str, Any]:
+        """``create``'s arguments: the requests inline, or the input file uploaded."""
+        from ._state import RUN_ID_KEY
+
+        source: dict[str, Any]
+        if inline is not None:
+            source = {"requests": inline}
+        else:
+            source = {"input_files": [self.progress.input_file]}
+        metadata = {**self._metadata, RUN_ID_KEY: self.progress.run_id}
+        endpoint = self.progress.endpoint
+        return {"endpoint": endpoint, "metadata": metadata, **source, **self._job, **self.options}
+
     def uploaded(self, file_id: str) -> None:
         self.progress = self.progress.step(self._path, input_file=file_id)
-
-    def source(self, inline: list[BatchRequest | Mapping[str, Any]] | None) -> _Source:
-        if inline is not None:
-            return {"requests": inline}
-        assert self.progress.input_file is not None
-        return {"input_files": [self.progress.input_file]}
 
     def created(self, job_id: str) -> None:
         self.progress = self.progress.step(self._path, job_id=job_id)
@@ -538,7 +431,7 @@ class _Input:
 
     def __init__(
         self,
-        requests: Iterable[Any] | Mapping[str, Any] | os.PathLike[str],
+        requests: Requests,
         file_name: str,
         inline_threshold: int,
     ) -> None:

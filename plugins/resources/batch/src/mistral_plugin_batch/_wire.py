@@ -72,8 +72,8 @@ def request_lines(requests: Iterable[Any] | Mapping[str, Any]) -> Iterator[bytes
 
     ``requests`` is a mapping custom id -> body (the official SDK's ``from_payload``), or
     an iterable of requests: ``BatchRequest`` models, ``{"custom_id", "body"}`` dicts, or
-    bare bodies (their custom id is their index). A body is a request model (written by
-    the core's converter, as a call writes it) or a dict of JSON.
+    bare bodies (their custom id is their index). A body is a request model or a dict
+    (models in it too), written by the core's converter as a call writes it.
     """
     if is_mapping(requests):
         pairs: Iterable[tuple[Any, Any]] = requests.items()
@@ -95,12 +95,11 @@ def _envelope(index: int, request: Any) -> tuple[Any, Any]:
 
 
 def _body(custom_id: str, body: Any) -> Any:
-    if isinstance(body, Model):
-        return serde.dump(body)
-    if not is_mapping(body):
+    """The JSON of a body: models in it (or it) written by the core's converter."""
+    if not isinstance(body, Model) and not is_mapping(body):
         problem = f"a dict or a request model, got {type(body).__name__}"
         raise FieldError(f"the body of the batch request {custom_id!r} is {problem}")
-    return body
+    return serde.dump(body)
 
 
 def _line(value: Any) -> bytes:
