@@ -265,6 +265,8 @@ def _batch_run(client: Mistral, args: argparse.Namespace) -> None:
     """Run the file's requests; killed and run again (same state file), it goes on."""
     from pathlib import Path
 
+    from mistral_core import UNSET
+
     jobs = client.batch.jobs  # a missing plugin fails here, before anything is sent
     requests = Path(args.path)
     if not requests.is_file():
@@ -272,8 +274,9 @@ def _batch_run(client: Mistral, args: argparse.Namespace) -> None:
     state = Path(args.state) if args.state else requests.with_name(requests.name + ".batch.json")
     bar = JobProgress(sys.stderr)
     try:
+        model = args.model or UNSET  # not sent when not given
         run = jobs.run(
-            requests, endpoint=args.endpoint, model=args.model, state=state, on_progress=bar.show
+            requests, endpoint=args.endpoint, model=model, state=state, on_progress=bar.show
         )
     finally:
         bar.finish()
