@@ -10,6 +10,7 @@ does that). A client left open is closed by nobody: close its context.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 from collections.abc import Sequence
 from types import TracebackType
@@ -75,7 +76,7 @@ class MCPTool(FunctionTool[..., Any]):
         return tool_arguments(call)
 
 
-class MCPClientBase:
+class MCPClientBase(abc.ABC):
     """What the three transports' clients share: a session on a transport, opened by
     :meth:`initialize`, closed by :meth:`aclose` (in the same task)."""
 
@@ -133,9 +134,9 @@ class MCPClientBase:
         if stack is not None:
             await stack.aclose()
 
+    @abc.abstractmethod
     async def _open_transport(self, stack: contextlib.AsyncExitStack) -> TransportStreams:
         """Enter the transport's context in ``stack``: its read and write streams."""
-        raise NotImplementedError
 
     @property
     def session(self) -> ClientSession:
