@@ -120,6 +120,9 @@ async def test_tool_names_that_clash_are_refused_at_registration(
             await run_ctx.register_mcp_client(second, {"only": ["add"]})
         with pytest.raises(RunError, match="lists of tool names, not one name"):
             await run_ctx.register_mcp_client(second, {"include": "add"})
+        with pytest.raises(RunError, match="the MCP client 'first' is registered already"):
+            await run_ctx.register_mcp_client(first)
+        assert repr(first).endswith("connected>")  # still there
         assert sorted(run_ctx.function_tools()) == ["add", "divide", "picture", "pid", "wait"]
         assert run_ctx.function_tools()["add"].fn is add
     assert repr(first).endswith("closed>")

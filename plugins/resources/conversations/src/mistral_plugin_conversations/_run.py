@@ -299,6 +299,8 @@ class RunContext(Generic[T]):
         close the context (see :class:`MCPClientProtocol`).
         """
         configuration = _configuration(tool_configuration)
+        if any(client is mcp_client for client in self._clients):
+            raise RunError(f"the MCP client {mcp_client.name!r} is registered already")
         await mcp_client.initialize()
         try:
             source: ToolSource = mcp_client
