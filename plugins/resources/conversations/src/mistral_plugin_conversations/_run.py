@@ -149,7 +149,8 @@ class RunContext(Generic[T]):
     ``output_format=Cls`` asks for an instance of ``Cls`` (``result.output_as_model``);
     ``continue_on_fn_error=True`` gives a function's error to the model as its result
     instead of stopping the run. The first run starts the conversation; the next ones
-    append to it (``conversation_id``).
+    append to it (``conversation_id``). ``async with RunContext(...)`` closes the MCP
+    clients registered in it (``register_mcp_client``) when it is left.
     """
 
     @overload
