@@ -44,7 +44,7 @@ import respx
 from mistral_core import Operation
 from mistral_testing.batches import Batches
 from mistral_testing.samples import (
-    conversation_reply,
+    ConversationTurns,
     paged,
     sample_value,
     structured_reply,
@@ -98,6 +98,7 @@ FILE_CONTENT = b"".join(
 )
 """What a download gives: a few lines of JSONL, like a batch job's output file."""
 USAGE = {"prompt_tokens": 9, "completion_tokens": 10, "total_tokens": 19}
+CONVERSATION_USAGE = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
 
 
 @attrs.frozen
@@ -338,8 +339,8 @@ class FakeAPI:
         self.requests: list[httpx.Request] = []
         self.misbehaved = 0
         """How many answers followed the scenario rather than the happy path."""
-        self.conversation_tools: dict[str, Any] = {}
-        """The functions each conversation declared at its start, by its id."""
+        self.conversations = ConversationTurns("conv", CONVERSATION_USAGE)
+        """Conversations' answers, which remember the functions each start declared."""
         self.statuses = Statuses(SLOW_FINISH if scenario == "slow-jobs" else FINISH_AFTER)
         self.batches = Batches(_operation_at)
         """The files uploaded and the batch jobs made of them, as the testing kit keeps them."""
@@ -465,14 +466,11 @@ class FakeAPI:
         """A conversation's start or append: a call of the functions its start declared, or
         their results answered, as the testing kit's mock does; else a sample."""
         body = json.loads(request.content)
-        conversation_id = path.get("conversation_id", f"conv-{len(self.requests)}")
-        tools = self.conversation_tools.setdefault(conversation_id, body.get("tools"))
-        output = conversation_reply(body, tools, "".join(REPLY))
-        if output is None or self.scenario is not None:
+        text = "".join(REPLY)
+        answer = self.conversations.reply(body, path.get("conversation_id"), text)
+        if answer is None or self.scenario is not None:
             return self.answer(operation, request, path)
         self.requests.append(request)
-        usage = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
-        answer = {"conversation_id": conversation_id, "outputs": [output], "usage": usage}
         return httpx.Response(200, json=answer, headers=self.headers())
 
     def events(self, operation: Operation[Any, Any], request: httpx.Request) -> httpx.Response:

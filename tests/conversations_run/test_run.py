@@ -14,7 +14,6 @@ import pytest
 from mistral_core import Mistral
 from mistral_plugin_chat import ToolArgumentsError, function_tool
 from mistral_plugin_chat._tools import FunctionTool
-from mistral_plugin_chat.models import Tool
 from mistral_plugin_conversations import (
     DeferredToolCallsException,
     RunContext,
@@ -328,16 +327,20 @@ def test_a_tool_source_gives_tools_to_the_run(mistral_mock: MistralMock, client:
     assert [r.value for r in result.tool_results] == ["noon"]
 
 
-def test_a_registered_function_wins_over_a_source_of_its_name() -> None:
+def test_a_tool_named_as_one_of_the_context_is_refused() -> None:
     run_ctx = RunContext(model="m")
     run_ctx.register_tool_source(Clock())
 
     def now() -> str:
         return "midnight"
 
-    run_ctx.register_func(now)
-    assert run_ctx.function_tools()["now"].fn is now
-    assert isinstance(run_ctx.function_tools()["now"].tool, Tool)
+    with pytest.raises(RunError, match="the tool 'now' of the function is a tool of the source"):
+        run_ctx.register_func(now)
+    with pytest.raises(RunError, match=r"'now' of the source .* is a tool of the source"):
+        run_ctx.register_tool_source(Clock())
+    run_ctx.register_func(get_weather)
+    run_ctx.register_func(get_weather)  # registered again: replaces itself
+    assert list(run_ctx.function_tools()) == ["now", "get_weather"]
 
 
 @pytest.mark.anyio

@@ -215,11 +215,6 @@ class _Answer:
 
 
 _DEFAULT = _Answer()
-_CONVERSATION_TURNS = tuple(
-    f"agents_api_v1_conversations_{name}"
-    for name in ("start", "append", "start_stream", "append_stream")
-)
-"""The operations whose default answer may call a conversation's functions."""
 
 
 class GroupMock:
@@ -350,8 +345,10 @@ class MistralMock:
         self._routes = _routes()
         self._groups: dict[str, GroupMock] = {}
         self._operations: dict[str, deque[_Answer]] = {}
-        self._conversation_tools: dict[str, Any] = {}
-        """The functions each conversation the mock started declared, by its id."""
+        from .samples import ConversationTurns
+
+        self._conversations = ConversationTurns("conv-mock", _USAGE)
+        """Conversations' answers, which remember the functions each start declared."""
 
     # --- the groups ------------------------------------------------------------------------
 
@@ -453,7 +450,7 @@ class MistralMock:
         self.requests.append(sent)
         answer = self._next_answer(route)
         stream = _is_stream(sent)
-        if answer is _DEFAULT and route.operation.id in _CONVERSATION_TURNS:
+        if answer is _DEFAULT and route.operation.id in self._conversations.operations:
             reply = self._conversation_reply(sent)
             if reply is not None and stream:
                 return _conversation_stream(reply)
@@ -463,28 +460,10 @@ class MistralMock:
 
     def _conversation_reply(self, request: SentRequest) -> dict[str, Any] | None:
         """A conversation's answer that calls its functions, or answers their results
-        (:func:`~.samples.conversation_reply`); the functions declared by its start are
-        remembered for the appends that follow."""
-        from .samples import conversation_reply
-
-        body = _body(request)
+        (:class:`~.samples.ConversationTurns`)."""
         path = request.url.path
-        if path.endswith("/v1/conversations"):
-            conversation_id = f"conv-mock-{next(_ids)}"
-            tools = body.get("tools")
-        else:
-            conversation_id = path.rsplit("/", 1)[-1]
-            tools = self._conversation_tools.get(conversation_id)
-        output = conversation_reply(body, tools, DEFAULT_REPLY)
-        if output is None:
-            return None
-        self._conversation_tools.setdefault(conversation_id, tools)
-        return {
-            "object": "conversation.response",
-            "conversation_id": conversation_id,
-            "outputs": [output],
-            "usage": _USAGE,
-        }
+        conversation_id = None if path.endswith("/v1/conversations") else path.rsplit("/", 1)[-1]
+        return self._conversations.reply(_body(request), conversation_id, DEFAULT_REPLY)
 
     def _next_answer(self, route: _Route) -> _Answer:
         queue = self._operations.get(route.operation.id)
@@ -568,22 +547,10 @@ def _default_reply(request: httpx.Request) -> tuple[Sequence[str], _ToolCalls]:
 
 
 def _conversation_stream(reply: Mapping[str, Any]) -> httpx.Response:
-    """A conversation's response as the events of its stream: started, each output in
-    two pieces (a message's text, a call's arguments), done."""
-    events: list[dict[str, Any]] = [
-        {"type": "conversation.response.started", "conversation_id": reply["conversation_id"]}
-    ]
-    for index, output in enumerate(reply["outputs"]):
-        if output["type"] == "function.call":
-            kind, key = "function.call.delta", "arguments"
-            fields = {"name": output["name"], "tool_call_id": output["tool_call_id"]}
-        else:
-            kind, key, fields = "message.output.delta", "content", {"role": "assistant"}
-        text = output[key]
-        for piece in (text[: len(text) // 2], text[len(text) // 2 :]):
-            event = {"type": kind, "output_index": index, "id": f"out-{index}", key: piece}
-            events.append({**event, **fields})
-    events.append({"type": "conversation.response.done", "usage": reply["usage"]})
+    """A conversation's response as the events of its stream (:func:`conversation_events`)."""
+    from .samples import conversation_events
+
+    events = conversation_events(reply)
     text = "".join(f"event: {e['type']}\ndata: {_jsonlib.dumps(e)}\n\n" for e in events)
     return httpx.Response(200, content=text.encode(), headers={"content-type": EVENT_STREAM})
 

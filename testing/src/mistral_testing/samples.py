@@ -12,14 +12,17 @@ makes the sample answer of a list in pages one of two pages, so that iterating i
 (``chat.parse``), a sample of that schema (:func:`schema_sample`); :func:`tool_call_reply`
 the call of a declared function it answers instead, with sample arguments, and
 :func:`tool_call_deltas` how a stream says it; :func:`conversation_reply` the same for a
-conversation (``conversations.run``).
+conversation (``conversations.run``), :class:`ConversationTurns` whole responses of it and
+:func:`conversation_events` their streams.
 """
 
 from __future__ import annotations
 
 import enum
 import hashlib
+import itertools
 import json
+import threading
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -220,6 +223,68 @@ def conversation_reply(request: Any, tools: Any, text: str) -> dict[str, Any] | 
         return None
     content = structured if structured is not None else text
     return {"object": "entry", "type": "message.output", "role": "assistant", "content": content}
+
+
+CONVERSATION_TURNS = tuple(
+    f"agents_api_v1_conversations_{name}"
+    for name in ("start", "append", "start_stream", "append_stream")
+)
+"""The operations whose default answer may call a conversation's functions."""
+
+
+class ConversationTurns:
+    """A fake API's answers to conversations' starts and appends (:func:`conversation_reply`),
+    each a whole ``conversation.response``; the functions a start declares are remembered
+    for the appends to its conversation. Safe to share between threads."""
+
+    operations = CONVERSATION_TURNS
+
+    def __init__(self, id_prefix: str, usage: Mapping[str, int]) -> None:
+        self._prefix = id_prefix
+        self._usage = dict(usage)
+        self._tools: dict[str, Any] = {}
+        self._count = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def reply(self, request: Any, conversation_id: str | None, text: str) -> dict[str, Any] | None:
+        """The response to ``request``, a start (``conversation_id`` None) or an append;
+        None when the answer is a sample as usual."""
+        with self._lock:
+            if conversation_id is None:
+                conversation_id = f"{self._prefix}-{next(self._count)}"
+                tools = request.get("tools") if is_object(request) else None
+            else:
+                tools = self._tools.get(conversation_id)
+            output = conversation_reply(request, tools, text)
+            if output is None:
+                return None
+            self._tools.setdefault(conversation_id, tools)
+        return {
+            "object": "conversation.response",
+            "conversation_id": conversation_id,
+            "outputs": [output],
+            "usage": dict(self._usage),
+        }
+
+
+def conversation_events(response: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A conversation's response as the events of its stream: started, each output in
+    two pieces (a message's text, a call's arguments), done."""
+    events: list[dict[str, Any]] = [
+        {"type": "conversation.response.started", "conversation_id": response["conversation_id"]}
+    ]
+    for index, output in enumerate(response["outputs"]):
+        if output["type"] == "function.call":
+            kind, key = "function.call.delta", "arguments"
+            fields = {"name": output["name"], "tool_call_id": output["tool_call_id"]}
+        else:
+            kind, key, fields = "message.output.delta", "content", {"role": "assistant"}
+        text = output[key]
+        for piece in (text[: len(text) // 2], text[len(text) // 2 :]):
+            event = {"type": kind, "output_index": index, "id": f"out-{index}", key: piece}
+            events.append({**event, **fields})
+    events.append({"type": "conversation.response.done", "usage": response["usage"]})
+    return events
 
 
 def _functions(tools: Any) -> list[Mapping[str, Any]]:

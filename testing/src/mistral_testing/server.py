@@ -15,7 +15,9 @@ operation's response model (:mod:`mistral_testing.samples`, deterministic for a
 seed), with a few echoes of the request: the ``model`` asked for, the ids in the path, the
 name and size of an uploaded file, and a short fixed sentence as a completion's content
 (JSON of the schema asked for, when a request asks for one: ``chat.parse``; a call of a
-declared function, when a request declares ``tools`` and ends with the user's message).
+declared function, when a request declares ``tools`` and ends with the user's message;
+the same for a conversation's start or append, whose results get :data:`SENTENCE`, so
+that ``conversations.run`` runs its whole loop here).
 A batch or fine-tuning job, a workflow execution and a library document move through
 their statuses as they are read, to their end on the read ``finish_after`` (2), a failure
 for an id given to ``server.statuses.fail`` (:mod:`mistral_testing.statuses`). An
@@ -66,7 +68,9 @@ from mistral_core._guards import is_array, is_object
 from mistral_core.plugins import RESOURCES_GROUP, installed
 from mistral_testing.batches import Batches
 from mistral_testing.samples import (
+    ConversationTurns,
     answers_nothing,
+    conversation_events,
     paged,
     sample_json,
     sample_value,
@@ -169,6 +173,9 @@ class Received:
     status: int
 
 
+CONVERSATION_USAGE = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+
+
 @dataclass
 class _App:
     routes: list[Route]
@@ -177,6 +184,10 @@ class _App:
     quiet: bool
     statuses: Statuses
     received: deque[Received] = field(default_factory=lambda: deque(maxlen=RECEIVED_LIMIT))
+    conversations: ConversationTurns = field(
+        default_factory=lambda: ConversationTurns("conv-fake", CONVERSATION_USAGE)
+    )
+    """Conversations' answers, which remember the functions each start declared."""
     batches: Batches = field(init=False)
     """The files uploaded and the batch jobs created."""
 
@@ -305,6 +316,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             else:
                 request = self._read_json()
         asks_events = streaming or (is_object(request) and request.get("stream") is True)
+        if operation.id in ConversationTurns.operations and self._converse(
+            request, values.get("conversation_id"), asks_events
+        ):
+            return
         if (
             operation.events
             and asks_events
@@ -420,6 +435,32 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 if index and self.app.delay:
                     time.sleep(self.app.delay)
                 self.wfile.write(line)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client left early, as it may
+        return True
+
+    def _converse(self, request: Any, conversation_id: str | None, events: bool) -> bool:
+        """Answer a conversation's start or append that calls its functions, or answers
+        their results (:class:`~mistral_testing.samples.ConversationTurns`), whole or as
+        events; ``False`` when the answer is a sample as usual."""
+        reply = self.app.conversations.reply(request, conversation_id, SENTENCE)
+        if reply is None:
+            return False
+        if not events:
+            self._json(200, reply)
+            return True
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("x-request-id", self.request_id)
+        self.send_header("connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        try:
+            for index, event in enumerate(conversation_events(reply)):
+                if index and self.app.delay:
+                    time.sleep(self.app.delay)
+                self.wfile.write(f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode())
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client left early, as it may

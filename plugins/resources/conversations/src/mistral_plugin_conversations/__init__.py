@@ -19,9 +19,11 @@ if TYPE_CHECKING:
         DeferredToolCallRejection,
         DeferredToolCallResponse,
         DeferredToolCallsException,
+        MCPClientProtocol,
         RunContext,
         RunError,
         RunResult,
+        ToolReportedError,
         ToolSource,
     )
 
@@ -32,9 +34,11 @@ __all__ = [
     "DeferredToolCallRejection",
     "DeferredToolCallResponse",
     "DeferredToolCallsException",
+    "MCPClientProtocol",
     "RunContext",
     "RunError",
     "RunResult",
+    "ToolReportedError",
     "ToolSource",
 ]
 
@@ -51,9 +55,11 @@ _MODULES = {
     "DeferredToolCallRejection": "._run",
     "DeferredToolCallResponse": "._run",
     "DeferredToolCallsException": "._run",
+    "MCPClientProtocol": "._run",
     "RunContext": "._run",
     "RunError": "._run",
     "RunResult": "._run",
+    "ToolReportedError": "._run",
     "ToolSource": "._run",
 }
 """Group class or helper -> its module (from this package: ``.``); anything else is a model."""

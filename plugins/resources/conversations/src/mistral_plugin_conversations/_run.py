@@ -20,12 +20,14 @@ from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
     Callable,
+    Collection,
     Generator,
     Iterator,
     Mapping,
     Sequence,
 )
-from typing import Any, Generic, Protocol, TypeVar, overload
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 import attrs
 
@@ -45,6 +47,9 @@ from mistral_plugin_chat._tool_calls import (
 from mistral_plugin_chat._tools import FunctionTool
 from mistral_plugin_chat._values import ReadError, read
 from mistral_plugin_chat.models import FunctionCall
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 from .models import (
     ConversationEvents,
@@ -70,9 +75,11 @@ __all__ = [
     "DeferredToolCallRejection",
     "DeferredToolCallResponse",
     "DeferredToolCallsException",
+    "MCPClientProtocol",
     "RunContext",
     "RunError",
     "RunResult",
+    "ToolReportedError",
     "ToolSource",
 ]
 
@@ -97,6 +104,43 @@ class ToolSource(Protocol):
         ...
 
 
+class MCPClientProtocol(ToolSource, Protocol):
+    """A tool source with a connection to open and close: an MCP client of
+    ``mistral-plugin-mcp`` (``RunContext.register_mcp_client``).
+
+    Its connection lives in anyio task groups, which must be entered and left by the same
+    task: ``initialize`` and ``aclose`` are awaited in the task that holds the context
+    (``async with RunContext(...)``), never in a task of their own.
+    """
+
+    @property
+    def name(self) -> str:
+        """What the client is called in messages (its server's name, by default)."""
+        ...
+
+    async def initialize(self) -> None:
+        """Connect to the server and list its tools (nothing when already connected)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Close the session and its transport (a server process, an HTTP connection)."""
+        ...
+
+
+class ToolReportedError(MistralError, RuntimeError):
+    """A tool ran and reported that the call failed (an MCP server's ``isError`` result).
+
+    The model is told (``Error: <the tool's text>``) as it is of a call it got wrong, and the
+    run goes on whatever ``continue_on_fn_error`` says, which is for functions that raise.
+    """
+
+
+ToolConfiguration = Mapping[str, Collection[str]]
+"""Which tools of an MCP client a context takes: ``include`` (only these) or ``exclude``
+(all but these), and those whose calls wait for the user (``requires_confirmation``)."""
+_CONFIGURATION_KEYS = frozenset({"include", "exclude", "requires_confirmation"})
+
+
 class RunContext(Generic[T]):
     """What runs of one conversation share: the model or agent, the local functions the
     server may call, what to do when one fails, the answer's class, the conversation's id.
@@ -105,7 +149,8 @@ class RunContext(Generic[T]):
     ``output_format=Cls`` asks for an instance of ``Cls`` (``result.output_as_model``);
     ``continue_on_fn_error=True`` gives a function's error to the model as its result
     instead of stopping the run. The first run starts the conversation; the next ones
-    append to it (``conversation_id``).
+    append to it (``conversation_id``). ``async with RunContext(...)`` closes the MCP
+    clients registered in it (``register_mcp_client``) when it is left.
     """
 
     @overload
@@ -150,8 +195,51 @@ class RunContext(Generic[T]):
         self.request_count = 0
         """The requests the runs of this context made."""
         self._functions: dict[str, FunctionTool[..., Any]] = {}
-        self._sources: list[ToolSource] = []
+        self._sources: list[_Registered] = []
+        self._clients: list[MCPClientProtocol] = []
         self._confirmed: set[str] = set()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """A blocking ``with`` has nothing to close, unless MCP clients were registered:
+        those are closed by ``async with`` only (a clear error, not a leak)."""
+        if self._clients:
+            raise RunError(
+                "this context holds MCP clients, which are closed by `async with RunContext(...)`"
+                " (or `await run_ctx.aclose()`) in the task that registered them"
+            )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the MCP clients of the context, the last registered first (each one, even
+        when another fails to close), and forget their tools."""
+        clients, self._clients = self._clients, []
+        self._sources = [s for s in self._sources if s.client not in clients]
+        async with contextlib.AsyncExitStack() as stack:
+            for client in clients:
+                stack.push_async_callback(client.aclose)
+
+    @property
+    def mcp_clients(self) -> tuple[MCPClientProtocol, ...]:
+        """The MCP clients registered (and not closed yet)."""
+        return tuple(self._clients)
 
     @overload
     def register_func(self, func: F, /, *, requires_confirmation: bool = False) -> F: ...
@@ -181,6 +269,7 @@ class RunContext(Generic[T]):
             tool = as_tool(fn)
             if name is not None:
                 tool = _renamed(tool, name)
+            self._check_free([tool.name], "the function", functions=False)
             self._functions[tool.name] = tool
             if requires_confirmation:
                 self._confirmed.add(tool.name)
@@ -191,8 +280,65 @@ class RunContext(Generic[T]):
         return register if func is None else register(func)
 
     def register_tool_source(self, source: ToolSource) -> None:
-        """Let the model call the tools of ``source`` too (see :class:`ToolSource`)."""
-        self._sources.append(source)
+        """Let the model call the tools of ``source`` too (see :class:`ToolSource`); a tool
+        named as one the context has already is refused (:class:`RunError`)."""
+        label = f"the source {source!r}"
+        self._check_free([t.name for t in source.function_tools()], label)
+        self._sources.append(_Registered(source, label))
+
+    async def register_mcp_client(
+        self,
+        mcp_client: MCPClientProtocol,
+        tool_configuration: ToolConfiguration | None = None,
+    ) -> None:
+        """Connect ``mcp_client`` (``mistral-plugin-mcp``) and let the model call its
+        server's tools, which ``tool_configuration`` may narrow (see
+        :data:`ToolConfiguration`); the context closes the client when it is closed.
+
+        A tool named as one the context has already (a function, another server's tool) is
+        a :class:`RunError`, and the client is closed again. Await it in the task that will
+        close the context (see :class:`MCPClientProtocol`).
+        """
+        configuration = _configuration(tool_configuration)
+        if any(client is mcp_client for client in self._clients):
+            raise RunError(f"the MCP client {mcp_client.name!r} is registered already")
+        await mcp_client.initialize()
+        try:
+            source: ToolSource = mcp_client
+            if configuration["include"] or configuration["exclude"]:
+                source = _Selected(mcp_client, configuration["include"], configuration["exclude"])
+            names = [tool.name for tool in source.function_tools()]
+            label = f"the MCP client {mcp_client.name!r}"
+            self._check_free(names, label)
+        except BaseException:
+            await mcp_client.aclose()
+            raise
+        self._sources.append(_Registered(source, label, mcp_client))
+        self._clients.append(mcp_client)
+        self._confirmed.update(configuration["requires_confirmation"] & set(names))
+
+    async def register_mcp_clients(
+        self,
+        mcp_clients: Sequence[MCPClientProtocol],
+        tool_configurations: Sequence[ToolConfiguration | None] | None = None,
+    ) -> None:
+        """:meth:`register_mcp_client` of each client (with its configuration, by position),
+        one after the other in this task."""
+        configurations = list(tool_configurations or [None] * len(mcp_clients))
+        if len(configurations) != len(mcp_clients):
+            raise RunError("give one tool configuration (or None) for each MCP client")
+        for client, configuration in zip(mcp_clients, configurations, strict=True):
+            await self.register_mcp_client(client, configuration)
+
+    def _check_free(self, names: Sequence[str], of: str, *, functions: bool = True) -> None:
+        """Refuse tool names the context has already: the model could not tell them apart
+        (a function registered again under its name replaces itself)."""
+        taken = {t.name: s.label for s in self._sources for t in s.source.function_tools()}
+        for name in names:
+            if name in taken:
+                raise RunError(f"the tool {name!r} of {of} is a tool of {taken[name]} already")
+            if functions and name in self._functions:
+                raise RunError(f"the tool {name!r} of {of} is a registered function already")
 
     def requires_confirmation(self, tool_name: str) -> bool:
         """Whether a call of the tool waits for the user's decision before it runs."""
@@ -201,8 +347,44 @@ class RunContext(Generic[T]):
     def function_tools(self) -> dict[str, FunctionTool[..., Any]]:
         """Every tool the model may call, by name: the sources', then those registered
         one by one (which win over a source's of the same name)."""
-        tools = {t.name: t for source in self._sources for t in source.function_tools()}
+        tools = {t.name: t for s in self._sources for t in s.source.function_tools()}
         return tools | self._functions
+
+
+def _configuration(given: ToolConfiguration | None) -> dict[str, frozenset[str]]:
+    unknown = set(given or {}) - _CONFIGURATION_KEYS
+    if unknown:
+        known = ", ".join(sorted(_CONFIGURATION_KEYS))
+        raise RunError(f"unknown tool configuration key {min(unknown)!r} (the keys: {known})")
+    values = {key: (given or {}).get(key, ()) for key in _CONFIGURATION_KEYS}
+    if any(isinstance(value, str) for value in values.values()):
+        raise RunError("a tool configuration's values are lists of tool names, not one name")
+    return {key: frozenset(value) for key, value in values.items()}
+
+
+@attrs.frozen
+class _Selected:
+    """The tools of an MCP client that a configuration takes."""
+
+    client: MCPClientProtocol
+    include: frozenset[str]
+    exclude: frozenset[str]
+
+    def function_tools(self) -> Sequence[FunctionTool[..., Any]]:
+        tools = self.client.function_tools()
+        if self.include:
+            return [tool for tool in tools if tool.name in self.include]
+        return [tool for tool in tools if tool.name not in self.exclude]
+
+
+@attrs.frozen
+class _Registered:
+    """A source of a context, what messages call it, and the MCP client it is (or takes
+    its tools from)."""
+
+    source: ToolSource
+    label: str
+    client: MCPClientProtocol | None = None
 
 
 def _renamed(tool: FunctionTool[..., Any], name: str) -> FunctionTool[..., Any]:
@@ -447,7 +629,8 @@ def _tool_result(
     """What a call gave, as the function result entry the server is sent; a function that
     raised stops the run unless the context gives errors to the model (a call the model got
     wrong, of no tool or with arguments that do not fit, is always told to it)."""
-    if error is not None and call.error is None and not context.continue_on_fn_error:
+    stops = call.error is None and not isinstance(error, ToolReportedError)
+    if error is not None and stops and not context.continue_on_fn_error:
         raise RunError(f"the function {call.call.name!r} failed: {error}") from error
     entry = {
         "type": "function.result",
@@ -466,6 +649,12 @@ AsyncAsk = Callable[[str | list[Any], dict[str, FunctionTool[..., Any]]], AsyncG
 def drive(context: RunContext[T], inputs: str | list[Any], ask: Ask) -> Generator[Any, None, None]:
     """The run, blocking, each call of a response after the other: the server's events,
     each call's :class:`ToolResult` as it is run, and last the :class:`RunResult`."""
+    if context.mcp_clients:
+        names = ", ".join(repr(client.name) for client in context.mcp_clients)
+        raise RunError(
+            f"the MCP clients of the context ({names}) are async: use run_async or"
+            " run_stream_async, in the task that registered them"
+        )
     async_tools = async_tool_names(context.function_tools())
     if async_tools:
         raise TypeError(f"the function {async_tools[0]!r} is async: use the async run")
