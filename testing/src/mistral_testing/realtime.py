@@ -55,20 +55,31 @@ _BYTES_PER_SAMPLE = {"pcm_s16le": 2, "pcm_s32le": 4, "pcm_f16le": 2, "pcm_f32le"
 Events = list[dict[str, Any]]
 
 
-class TranscriptionSession:
-    """One transcription session, sans I/O: client messages in, server events out."""
+class _Session:
+    """A session, sans I/O: client messages in (:meth:`receive`), server events out."""
 
-    def __init__(self, model: str, request_id: str) -> None:
-        self.session: dict[str, Any] = {
-            "request_id": request_id,
-            "model": model,
-            "audio_format": {"encoding": "pcm_s16le", "sample_rate": 16000},
-        }
-        self.audio_bytes = 0
+    def __init__(self, session: dict[str, Any]) -> None:
+        self.session = session
         self.ended = False
+        """Whether the input ended: the last events are sent, then the session closes."""
 
     def opened(self) -> Events:
         return [{"type": "session.created", "session": dict(self.session)}]
+
+    def updated(self) -> Events:
+        return [{"type": "session.updated", "session": dict(self.session)}]
+
+    def receive(self, message: dict[str, Any]) -> Events:
+        raise NotImplementedError
+
+
+class TranscriptionSession(_Session):
+    """One transcription session."""
+
+    def __init__(self, model: str, request_id: str) -> None:
+        audio_format = {"encoding": "pcm_s16le", "sample_rate": 16000}
+        super().__init__({"request_id": request_id, "model": model, "audio_format": audio_format})
+        self.audio_bytes = 0
 
     def receive(self, message: dict[str, Any]) -> Events:
         kind = message.get("type")
@@ -76,7 +87,7 @@ class TranscriptionSession:
             if self.audio_bytes:
                 return [_error("session settings are set before audio is sent", 4001)]
             self.session.update(message.get("session") or {})
-            return [{"type": "session.updated", "session": dict(self.session)}]
+            return self.updated()
         if kind == "input_audio.append":
             try:
                 self.audio_bytes += len(base64.b64decode(message.get("audio", ""), validate=True))
@@ -125,25 +136,22 @@ class TranscriptionSession:
         }
 
 
-class SpeechSession:
-    """One speech session, sans I/O: client messages in, server events out."""
+class SpeechSession(_Session):
+    """One speech session."""
 
     def __init__(self, model: str, request_id: str) -> None:
-        self.session: dict[str, Any] = {
-            "request_id": request_id,
-            "model": model,
-            "is_ref_audio": False,
-            "streaming_mode": "responsive",
-            "response_format": "pcm",
-            "expressiveness": 1.0,
-            "voice": None,
-        }
+        super().__init__(
+            {
+                "request_id": request_id,
+                "model": model,
+                "is_ref_audio": False,
+                "streaming_mode": "responsive",
+                "response_format": "pcm",
+                "expressiveness": 1.0,
+                "voice": None,
+            }
+        )
         self.pending = ""
-        self.characters = 0
-        self.ended = False
-
-    def opened(self) -> Events:
-        return [{"type": "session.created", "session": dict(self.session)}]
 
     def receive(self, message: dict[str, Any]) -> Events:
         kind = message.get("type")
@@ -152,7 +160,7 @@ class SpeechSession:
             if fields.pop("ref_audio", None) is not None:
                 self.session["is_ref_audio"] = True
             self.session.update(fields)
-            return [{"type": "session.updated", "session": dict(self.session)}]
+            return self.updated()
         if kind == "input_text.append":
             self.pending += str(message.get("text", ""))
             return []
@@ -167,7 +175,6 @@ class SpeechSession:
 
     def _speak(self) -> Events:
         audio = bytes(len(self.pending) * SPEECH_BYTES_PER_CHARACTER)
-        self.characters += len(self.pending)
         self.pending = ""
         return [
             {
@@ -178,7 +185,7 @@ class SpeechSession:
         ]
 
 
-REALTIME_PATHS: dict[str, Callable[[str, str], TranscriptionSession | SpeechSession]] = {
+REALTIME_PATHS: dict[str, Callable[[str, str], _Session]] = {
     "/v1/audio/transcriptions/realtime": TranscriptionSession,
     "/v1/audio/speech/realtime": SpeechSession,
 }

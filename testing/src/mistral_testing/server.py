@@ -24,7 +24,8 @@ server-sent events (a completion's sentence word by word, then ``data: [DONE]``;
 sample events of other streams), a download (``accept: */*``) gets bytes, and a page of a
 list asked for with a cursor is its last page. Without an ``Authorization: Bearer ...``
 (or ``x-api-key``) header the answer is 401, as from the real API; an unknown route is
-404; every answer has an ``x-request-id`` header.
+404; every answer has an ``x-request-id`` header. A WebSocket upgrade of a realtime
+endpoint runs a deterministic session (:mod:`mistral_testing.realtime`).
 
 The clouds' URLs are answered too, so that ``MistralAzure`` and ``MistralGCP`` can be
 pointed at it: Azure AI's (``/models/chat/completions``, ``/providers/mistral/azure/ocr``,

@@ -42,6 +42,7 @@ __all__ = [
     "Connecting",
     "Connection",
     "call_options",
+    "connecting",
     "open_session",
     "run_session",
     "settings_of",
@@ -51,6 +52,7 @@ E = TypeVar("E")
 S = TypeVar("S")
 C = TypeVar("C", bound="Connection[Any, Any]")
 T = TypeVar("T")
+PR = TypeVar("PR", bound="SessionProtocol[Any, Any]")
 
 
 class Connection(Generic[E, S]):
@@ -69,7 +71,6 @@ class Connection(Generic[E, S]):
         self._protocol = protocol
         self._initial = deque(initial)
         """The events read while opening, yielded first: nothing read is lost."""
-        self._closed = False
 
     @property
     def request_id(self) -> str:
@@ -87,32 +88,30 @@ class Connection(Generic[E, S]):
 
     @property
     def is_closed(self) -> bool:
-        return self._closed
+        return self._protocol.closed
 
     async def _send(self, *messages: str) -> None:
         """Send messages in order; each waits while the socket's send buffer is full."""
-        if self._closed:
-            raise RealtimeStateError("the realtime connection is closed")
         from websockets.exceptions import ConnectionClosed
 
         try:
             for message in messages:
                 await self._websocket.send(message)
         except ConnectionClosed as exc:
-            self._closed = True
+            self._protocol.closed = True
             raise closed_error(exc) from None
 
     async def _end_input(self) -> None:
         """Send the end of the input, once (and not on a closed connection)."""
         message = self._protocol.end()
-        if message is not None and not self._closed:
+        if message is not None:
             await self._send(message)
 
     async def close(self, *, code: int = 1000, reason: str = "") -> None:
         """Close the session (a closing handshake, bounded by the timeout); idempotent."""
-        if self._closed:
+        if self._protocol.closed:
             return
-        self._closed = True
+        self._protocol.closed = True
         await self._websocket.close(code=code, reason=reason)
 
     def __aiter__(self) -> AsyncIterator[E | UnknownRealtimeEvent]:
@@ -121,9 +120,10 @@ class Connection(Generic[E, S]):
     async def events(self) -> AsyncIterator[E | UnknownRealtimeEvent]:
         """The events, until the server closes the session.
 
-        A normal close ends the iteration; a connection that drops or closes with an
-        error code raises :class:`RealtimeConnectionError` (unless the server had sent its
-        final event), a broken protocol :class:`RealtimeProtocolError`.
+        A normal close ends the iteration, as does :meth:`close`; a connection that drops
+        or that the server closes with an error code raises :class:`RealtimeConnectionError`
+        (unless the server had sent its final event), a broken protocol
+        :class:`RealtimeProtocolError`.
         """
         from websockets.exceptions import ConnectionClosed, ConnectionClosedOK
 
@@ -133,12 +133,12 @@ class Connection(Generic[E, S]):
             try:
                 message = await self._websocket.recv()
             except ConnectionClosedOK:
-                self._closed = True
+                self._protocol.closed = True
                 return
             except ConnectionClosed as exc:
-                self._closed = True
-                if self._protocol.done:
+                if self._protocol.closed or self._protocol.done:  # closed here, or after the end
                     return
+                self._protocol.closed = True
                 raise closed_error(exc) from None
             yield self._protocol.receive(message)
 
@@ -147,6 +147,24 @@ class Connection(Generic[E, S]):
 
     async def __aexit__(self, *_: object) -> None:
         await self.close()
+
+
+def connecting(
+    upgrade: Callable[[], Awaitable[Upgrade]],
+    protocol: Callable[[], PR],
+    settings: Mapping[str, Any],
+    connection: Callable[[ClientConnection, PR, list[Any]], C],
+) -> Connecting[C]:
+    """What ``connect()`` returns: each time it is opened, a new ``protocol``, the
+    ``upgrade`` request sent, the session started with ``settings``, a ``connection``."""
+
+    async def open_connection() -> C:
+        session = protocol()
+        message = session.update_session(**settings) if settings else None
+        websocket, initial = await open_session(await upgrade(), session, message)
+        return connection(websocket, session, initial)
+
+    return Connecting(open_connection)
 
 
 async def open_session(
@@ -234,39 +252,48 @@ class Connecting(Generic[C]):
 
 
 async def run_session(
-    connection: Connection[E, S],
+    connecting: Connecting[C],
     inputs: AsyncIterable[T],
-    send: Callable[[T], Awaitable[None]],
-    end: Callable[[], Awaitable[None]],
+    send: Callable[[C, T], Awaitable[None]],
+    end: Callable[[C], Awaitable[None]],
     last: tuple[type, ...],
-) -> AsyncGenerator[E | UnknownRealtimeEvent, None]:
-    """The events of ``connection`` up to one of the ``last`` types, while a task sends
-    ``inputs`` one by one then ends the input (the one-call helpers). Sending waits on the
-    socket, so at most one input is held at a time; an error of ``inputs`` closes the
-    session (so that the events end) and is raised here."""
+) -> AsyncGenerator[Any, None]:
+    """The one-call helpers: open a session and yield its events up to one of the
+    ``last`` types, while a task sends ``inputs`` one by one, then ends the input.
 
-    async def send_all() -> None:
+    Sending waits on the socket, so at most one input is held at a time; an error of
+    ``inputs`` closes the session (so that the events end) and is raised here.
+    """
+    async with connecting as connection:
+        failed: list[Exception] = []
+        """The error of ``inputs`` itself, recorded before the session is closed for it."""
+
+        async def send_all() -> None:
+            items = aiter(inputs)
+            while True:
+                try:
+                    item = await anext(items)
+                except StopAsyncIteration:
+                    break
+                except Exception as exc:
+                    failed.append(exc)
+                    await connection.close(code=1011, reason="the input stream failed")
+                    return
+                await send(connection, item)
+            await end(connection)
+
+        sender = asyncio.ensure_future(send_all())
         try:
-            async for item in inputs:
-                await send(item)
-        except BaseException:
-            await connection.close(code=1011, reason="the input stream failed")
-            raise
-        await end()
-
-    sender = asyncio.ensure_future(send_all())
-    try:
-        async for event in connection:
-            yield event
-            if isinstance(event, last):
-                return
-        failed = sender.done() and not sender.cancelled() and sender.exception()
-        if failed:
-            raise failed
-    finally:
-        sender.cancel()
-        with contextlib.suppress(BaseException):
-            await sender
+            async for event in connection:
+                yield event
+                if isinstance(event, last):
+                    return
+            if failed:
+                raise failed[0]
+        finally:
+            sender.cancel()
+            with contextlib.suppress(BaseException):
+                await sender
 
 
 CALL_OPTIONS = frozenset({"server_url", "timeout_ms", "http_headers"})

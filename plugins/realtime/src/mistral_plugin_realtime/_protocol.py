@@ -59,6 +59,8 @@ class SessionProtocol(Generic[E, S]):
         self.input_ended = False
         self.done = False
         """Whether the server sent its final event."""
+        self.closed = False
+        """Whether the connection was closed (set by the I/O that closed it)."""
 
     def receive(self, message: str | bytes) -> E | UnknownRealtimeEvent:
         """The event a text frame carries; one this client cannot read is kept as an
@@ -100,6 +102,7 @@ class SessionProtocol(Generic[E, S]):
         given = {name: value for name, value in fields.items() if value is not None}
         if not given:
             raise ValueError("update_session: give at least one field to change")
+        self._check_connected("update_session")
         if self.input_started:
             raise RealtimeStateError(
                 "update_session: the session's settings are set before any input is sent"
@@ -107,13 +110,19 @@ class SessionProtocol(Generic[E, S]):
         return _message("session.update", session=given)
 
     def end(self) -> str | None:
-        """The message that ends the input (``None`` when it had ended already)."""
-        if self.input_ended:
+        """The message that ends the input (``None`` when it had ended already, or the
+        connection is closed)."""
+        if self.input_ended or self.closed:
             return None
         self.input_ended = True
         return _message(self._end)
 
+    def _check_connected(self, action: str) -> None:
+        if self.closed:
+            raise RealtimeStateError(f"{action}: the realtime connection is closed")
+
     def _check_open(self, action: str) -> None:
+        self._check_connected(action)
         if self.input_ended:
             raise RealtimeStateError(f"{action}: the input was already ended")
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from typing import Any
 
 from mistral_core.resource import Operation, Resource
 
-from ._connection import Connecting, Connection, call_options, open_session, run_session
+from ._connection import Connecting, Connection, call_options, connecting, run_session
 from ._events import (
     KnownSpeechEvent,
     RealtimeSpeechError,
@@ -81,16 +80,14 @@ class RealtimeSpeech(Resource):
         settings = _speech_settings(locals())
         options = call_options(server_url, timeout_ms, http_headers)
 
-        async def open_connection() -> RealtimeSpeechConnection:
-            protocol = SpeechProtocol()
-            message = protocol.update_session(**settings) if settings else None
-            upgrade = await self._upgrade_async(SPEECH, options, query={"model": model})
-            websocket, initial = await open_session(upgrade, protocol, message)
-            return RealtimeSpeechConnection(websocket, protocol, initial)
+        return connecting(
+            lambda: self._upgrade_async(SPEECH, options, query={"model": model}),
+            SpeechProtocol,
+            settings,
+            RealtimeSpeechConnection,
+        )
 
-        return Connecting(open_connection)
-
-    async def speak_stream(
+    def speak_stream(
         self,
         text_stream: AsyncIterable[str],
         model: str,
@@ -107,17 +104,13 @@ class RealtimeSpeech(Resource):
         """Speak ``text_stream`` in one call: its pieces are sent as they come while the
         events are yielded, up to ``speech.audio.done`` (or an ``error`` event)."""
         arguments = {k: v for k, v in locals().items() if k not in ("self", "text_stream")}
-        async with self.connect(**arguments) as connection:
-            session = run_session(
-                connection,
-                text_stream,
-                connection.send_text,
-                connection.end,
-                (SpeechStreamDone, RealtimeSpeechError),
-            )
-            async with contextlib.aclosing(session):
-                async for event in session:
-                    yield event
+        return run_session(
+            self.connect(**arguments),
+            text_stream,
+            RealtimeSpeechConnection.send_text,
+            RealtimeSpeechConnection.end,
+            (SpeechStreamDone, RealtimeSpeechError),
+        )
 
 
 def _speech_settings(arguments: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from typing import Any
 
@@ -13,7 +12,7 @@ from ._connection import (
     Connecting,
     Connection,
     call_options,
-    open_session,
+    connecting,
     run_session,
     settings_of,
 )
@@ -111,16 +110,14 @@ class RealtimeTranscription(Resource):
         settings = settings_of(locals(), exclude=CALL_OPTIONS)
         options = call_options(server_url, timeout_ms, http_headers)
 
-        async def open_connection() -> RealtimeConnection:
-            protocol = TranscriptionProtocol()
-            message = protocol.update_session(**settings) if settings else None
-            upgrade = await self._upgrade_async(TRANSCRIPTION, options, query={"model": model})
-            websocket, initial = await open_session(upgrade, protocol, message)
-            return RealtimeConnection(websocket, protocol, initial)
+        return connecting(
+            lambda: self._upgrade_async(TRANSCRIPTION, options, query={"model": model}),
+            TranscriptionProtocol,
+            settings,
+            RealtimeConnection,
+        )
 
-        return Connecting(open_connection)
-
-    async def transcribe_stream(
+    def transcribe_stream(
         self,
         audio_stream: AsyncIterable[bytes],
         model: str,
@@ -141,14 +138,10 @@ class RealtimeTranscription(Resource):
         an ``error`` event). An error of ``audio_stream`` itself closes the session and
         is raised here."""
         arguments = {k: v for k, v in locals().items() if k not in ("self", "audio_stream")}
-        async with self.connect(**arguments) as connection:
-            session = run_session(
-                connection,
-                audio_stream,
-                connection.send_audio,
-                connection.end_audio,
-                (TranscriptionStreamDone, RealtimeTranscriptionError),
-            )
-            async with contextlib.aclosing(session):
-                async for event in session:
-                    yield event
+        return run_session(
+            self.connect(**arguments),
+            audio_stream,
+            RealtimeConnection.send_audio,
+            RealtimeConnection.end_audio,
+            (TranscriptionStreamDone, RealtimeTranscriptionError),
+        )
