@@ -21,7 +21,7 @@ from collections.abc import (
     Iterable,
     Mapping,
 )
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, Protocol, TypeVar
 
 from mistral_core._guards import is_mapping
 from mistral_core.errors import APITimeoutError
@@ -48,8 +48,16 @@ __all__ = [
     "settings_of",
 ]
 
+
+class Session(Protocol):
+    """What every session has: the server's id of it."""
+
+    @property
+    def request_id(self) -> str: ...
+
+
 E = TypeVar("E")
-S = TypeVar("S")
+S = TypeVar("S", bound=Session)
 C = TypeVar("C", bound="Connection[Any, Any]")
 T = TypeVar("T")
 PR = TypeVar("PR", bound="SessionProtocol[Any, Any]")
@@ -75,8 +83,7 @@ class Connection(Generic[E, S]):
     @property
     def request_id(self) -> str:
         """The server's id of the session: quote it when you report a problem."""
-        request_id: str = getattr(self.session, "request_id")  # noqa: B009 (both sessions')
-        return request_id
+        return self.session.request_id
 
     @property
     def session(self) -> S:
