@@ -19,6 +19,9 @@ Where they come from:
   loop most programs write over a chat stream (``event.data.choices[0].delta.content``),
   its async form, and OCR printed with ``model_dump_json()`` as docs.mistral.ai does, with
   the 1.x import ``from mistralai import Mistral``.
+* two realtime sessions are written here, in the 3.7.0 package's call shapes (each checked
+  with that package against the fake server): ``audio.realtime.transcribe_stream`` and
+  ``audio.realtime_speech.speak_stream``.
 """
 
 from __future__ import annotations
@@ -651,6 +654,73 @@ ocr_response = client.ocr.process(
     include_image_base64=True
 )
 print(ocr_response.model_dump_json())
+""",
+    ),
+    # Written here: realtime transcription and speech in the official call shapes (the
+    # 3.7.0 package's ``mistralai.extra.realtime``), checked there against the fake server.
+    "realtime_transcription": Example(
+        "written here: audio.realtime.transcribe_stream over an async iterator of chunks",
+        """\
+import asyncio
+import os
+
+from mistralai.client import Mistral
+from mistralai.client.models import AudioFormat
+from mistralai.client.models import TranscriptionStreamDone, TranscriptionStreamTextDelta
+from mistralai.extra.realtime import UnknownRealtimeEvent
+
+
+async def audio_chunks():
+    for _ in range(10):
+        yield bytes(3200)  # 100 ms of 16 kHz, 16-bit silence
+
+
+async def main():
+    client = Mistral(api_key=os.getenv("MISTRAL_API_KEY", ""))
+    async for event in client.audio.realtime.transcribe_stream(
+        audio_stream=audio_chunks(),
+        model="voxtral-mini-transcribe-realtime-2602",
+        audio_format=AudioFormat(encoding="pcm_s16le", sample_rate=16000),
+    ):
+        if isinstance(event, TranscriptionStreamTextDelta):
+            print(event.text, end="", flush=True)
+        elif isinstance(event, TranscriptionStreamDone):
+            print()
+        elif isinstance(event, UnknownRealtimeEvent):
+            print(f"unknown event: {event.type}")
+
+
+asyncio.run(main())
+""",
+    ),
+    "realtime_speech": Example(
+        "written here: audio.realtime_speech.speak_stream over an async iterator of text",
+        """\
+import asyncio
+import os
+
+from mistralai.client import Mistral
+from mistralai.client.models import SpeechStreamAudioDelta
+from mistralai.extra.realtime import audio_bytes
+
+
+async def answer():
+    for piece in ["Hello", " from", " a voice agent."]:
+        yield piece
+
+
+async def main():
+    client = Mistral(api_key=os.getenv("MISTRAL_API_KEY", ""))
+    audio = b""
+    async for event in client.audio.realtime_speech.speak_stream(
+        answer(), model="voxtral-mini-tts-latest", voice_id="en_paul"
+    ):
+        if isinstance(event, SpeechStreamAudioDelta):
+            audio += audio_bytes(event)
+    print(f"{len(audio)} bytes of audio")
+
+
+asyncio.run(main())
 """,
     ),
 }

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from mistral_testing.realtime import SPEECH_BYTES_PER_CHARACTER, TRANSCRIPT
 from mistral_testing.server import SENTENCE, FakeServer, Received
 from tests.compat.official_examples import EXAMPLES
 
@@ -41,6 +42,22 @@ IMPORTS: dict[tuple[str, str], str] = {
     ("mistralai.client.types", "UNSET"): "mistral_core",
     ("mistralai.azure.client", "MistralAzure"): "mistral_plugin_azure",
     ("mistralai.gcp.client", "MistralGCP"): "mistral_plugin_gcp",
+    **{
+        (module, name): "mistral_plugin_realtime"
+        for module, names in [
+            ("mistralai.extra.realtime", ["UnknownRealtimeEvent", "audio_bytes"]),
+            (
+                "mistralai.client.models",
+                [
+                    "AudioFormat",
+                    "SpeechStreamAudioDelta",
+                    "TranscriptionStreamDone",
+                    "TranscriptionStreamTextDelta",
+                ],
+            ),
+        ]
+        for name in names
+    },
 }
 """(official module, name) -> the module to import it from here: docs/migrating.md's table."""
 
@@ -217,7 +234,7 @@ Check = Callable[[Run], None]
 @dataclass(frozen=True)
 class Case:
     operation: str
-    """The operation the fake server must have answered (200)."""
+    """The operation the fake server must have answered (200, 101 for a WebSocket)."""
     shows: tuple[str, ...] = ()
     """What the output must hold."""
     check: Check | None = None
@@ -351,6 +368,11 @@ CASES: dict[str, Case] = {
     "chat_stream_deltas": Case(CHAT, check=prints_each_delta),
     "chat_stream_async": Case(CHAT, check=prints_each_delta),
     "ocr_model_dump_json": Case("ocr_v1_ocr_post", check=dumps_json),
+    "realtime_transcription": Case("audio_transcriptions_realtime", (TRANSCRIPT,)),
+    "realtime_speech": Case(
+        "audio_speech_realtime",
+        (f"{len('Hello from a voice agent.') * SPEECH_BYTES_PER_CHARACTER} bytes of audio",),
+    ),
 }
 
 
@@ -397,7 +419,10 @@ def test_runs_on_this_client(
     assert done.stderr == ""
     run = Run(done.stdout, server.requests)
     assert run.requests, "the fake server was asked nothing"
-    assert all(r.status == 200 for r in run.requests), [(r.path, r.status) for r in run.requests]
+    answered = {200, 101}  # a realtime session is a WebSocket upgrade (101)
+    assert all(r.status in answered for r in run.requests), [
+        (r.path, r.status) for r in run.requests
+    ]
     assert case.operation in {r.operation for r in run.requests}
     for expected in case.shows:
         assert expected in run.stdout

@@ -73,11 +73,27 @@ with Mistral(api_key="sk-any", server_url=sys.argv[1]) as client:
 for span in exporter.get_finished_spans():
     print(span.name, span.attributes["gen_ai.usage.output_tokens"] > 0)
 """
+REALTIME = """import asyncio, sys
+from mistral_core import Mistral
+
+
+async def audio():
+    yield bytes(3200)
+
+
+async def main():
+    client = Mistral(api_key="sk-any", server_url=sys.argv[1])
+    stream = client.audio.realtime.transcribe_stream(audio_stream=audio(), model="voxtral")
+    print([event.type async for event in stream][-1])
+
+asyncio.run(main())
+"""
 ANSWER = "This is a fake answer from the local Mistral server."
 INSTALLS = {
     "chat": (["mistral-core", "mistral-plugin-chat"], CHAT, [ANSWER, "[]"]),
     "gcp": (["mistral-core", "mistral-plugin-gcp"], GCP, [ANSWER, ANSWER]),
     "azure": (["mistral-core", "mistral-plugin-azure"], AZURE, [ANSWER, "Ocr"]),
+    "realtime": (["mistral-core", "mistral-plugin-realtime"], REALTIME, ["transcription.done"]),
 }
 """What a user types after ``pip install``, the script it runs, and what that prints."""
 

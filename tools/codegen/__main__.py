@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tools.dev import distributions
 
+from .extras import WRITTEN_GROUPS
 from .groups import GROUPS
 from .layout import TYPES_PACKAGE, Layout, plan
 from .render_catalog import CATALOG_MODULE, render_catalog
@@ -68,14 +69,14 @@ def generate() -> dict[Path, str]:
                 group_plan,
                 layout.definitions,
                 spec.sources,
-                groups_below(group_plan.group, GROUPS),
+                groups_below(group_plan.group, (*GROUPS, *WRITTEN_GROUPS)),
             )
     files[TYPES_DIR / "pyproject.toml"] = render_types_pyproject()
     files[TYPES_DIR / "README.md"] = render_types_readme()
     files[TYPES_DIR / "src" / TYPES_PACKAGE / "__init__.py"] = render_types_init(spec.sources)
     files[TYPES_DIR / "src" / TYPES_PACKAGE / "py.typed"] = ""
-    files[TYPING_MODULE] = render_typing(GROUPS, spec.sources)
-    files[CATALOG_MODULE] = render_catalog(GROUPS, spec.sources)
+    files[TYPING_MODULE] = render_typing((*GROUPS, *WRITTEN_GROUPS), spec.sources)
+    files[CATALOG_MODULE] = render_catalog((*GROUPS, *WRITTEN_GROUPS), spec.sources)
     files.update(_licenses({path.parent for path in files if path.name == "pyproject.toml"}))
     return _formatted(files)
 

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .groups import Group
+
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 
 
@@ -58,6 +60,27 @@ STREAMS: dict[str, StreamKind] = {
     "CompletionEvent": StreamKind(COMPLETION_STREAMS, "CompletionStream")
 }
 """Events model -> the stream class of the operations that stream it."""
+
+WRITTEN_GROUPS: tuple[Group, ...] = (
+    Group(
+        "audio.realtime",
+        "mistral-plugin-realtime",
+        "RealtimeTranscription",
+        "Realtime transcription over a WebSocket.",
+        (),
+    ),
+    Group(
+        "audio.realtime_speech",
+        "mistral-plugin-realtime",
+        "RealtimeSpeech",
+        "Realtime speech over a WebSocket.",
+        (),
+    ),
+)
+"""The groups of hand-written distributions (no operation of the spec: a WebSocket): never
+generated, but typed on the client and named in the core's catalog as the generated ones
+are, so that ``client.audio.realtime`` type-checks and, when not installed, names its
+package."""
 
 HAND_WRITTEN: dict[str, tuple[str, ...]] = {
     "mistral-plugin-agents": (COMPLETION_STREAMS,),

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 
 DISTRIBUTIONS: Mapping[str, str] = {
     "agents": "mistral-plugin-agents",
+    "audio.realtime": "mistral-plugin-realtime",
+    "audio.realtime_speech": "mistral-plugin-realtime",
     "audio.speech": "mistral-plugin-audio",
     "audio.transcriptions": "mistral-plugin-audio",
     "audio.voices": "mistral-plugin-audio",

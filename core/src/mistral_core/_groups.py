@@ -51,6 +51,8 @@ if TYPE_CHECKING:
         IngestionPipelineConfigurations,
     )
     from mistral_plugin_rag._search_indexes import SearchIndexes  # type: ignore[import-not-found,unused-ignore]
+    from mistral_plugin_realtime._realtime_speech import RealtimeSpeech  # type: ignore[import-not-found,unused-ignore]
+    from mistral_plugin_realtime._realtime_transcription import RealtimeTranscription  # type: ignore[import-not-found,unused-ignore]
     from mistral_plugin_skills._skills import Skills  # type: ignore[import-not-found,unused-ignore]
     from mistral_plugin_workflows._events import Events  # type: ignore[import-not-found,unused-ignore]
     from mistral_plugin_workflows._workflows import Workflows  # type: ignore[import-not-found,unused-ignore]
@@ -114,6 +116,8 @@ if TYPE_CHECKING:
     class Audio(ResourceNamespace):
         """``client.audio``: a namespace of groups."""
 
+        realtime: RealtimeTranscription
+        realtime_speech: RealtimeSpeech
         speech: Speech
         transcriptions: Transcriptions
         voices: Voices

@@ -9,8 +9,11 @@ records on each method which endpoint it calls. See ``docs/plugins.md``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
+
+import attrs
 
 from ._call import ANY_MEDIA, EVENT_STREAM, CallOptions, DownloadResponse, Operation, PreparedCall
 from ._transport import run_async, run_sync
@@ -24,7 +27,15 @@ if TYPE_CHECKING:
     from .pagination import AsyncPage, Page, Pagination
     from .sse import AsyncEventStream, EventStream
 
-__all__ = ["CallOptions", "Operation", "Resource", "Where", "body_fields", "operation"]
+__all__ = [
+    "CallOptions",
+    "Operation",
+    "Resource",
+    "Upgrade",
+    "Where",
+    "body_fields",
+    "operation",
+]
 
 R = TypeVar("R")
 E = TypeVar("E")
@@ -280,6 +291,21 @@ class Resource:
         finally:
             call.close()
 
+    async def _upgrade_async(
+        self, operation: Operation[Any, Any], options: CallOptions, **where: Unpack[Where]
+    ) -> Upgrade:
+        """The signed request of a call another protocol carries (a WebSocket upgrade).
+
+        URL (the provider's, if any), query, headers, user agent and credential are those
+        of every call, so that a plugin speaking that protocol derives none of them; it
+        sends the request itself, once (nothing is retried), within ``timeout``.
+        """
+        call = PreparedCall(self._client, operation, None, options, **where)
+        request = call._request(_unsent_request)
+        await self._auth_of(call).async_sign(request)
+        timeout = call.deadline - time.monotonic() if call.deadline is not None else None
+        return Upgrade(request, timeout, self._client._config.max_event_bytes)
+
     def _auth_of(self, call: PreparedCall[Any, Any]) -> Auth:
         return self._client._auth_for(call.operation.auth)
 
@@ -298,6 +324,26 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
+
+
+@attrs.frozen
+class Upgrade:
+    """A call made over another protocol: its request, and the client's limits for it."""
+
+    request: httpx.Request
+    """Signed: send its URL and headers as they are."""
+    timeout: float | None
+    """Seconds left of the call's ``timeout_ms`` (``None``: no timeout was set)."""
+    max_message_bytes: int
+    """The most one message may hold (the client's ``max_event_bytes``)."""
+
+
+def _unsent_request(method: str, url: str, *, timeout: object, **parts: Any) -> httpx.Request:
+    """``httpx.Client.build_request`` without a client: a request no client will send."""
+    del timeout  # the other protocol's own
+    import httpx
+
+    return httpx.Request(method, url, **parts)
 
 
 def _pagination(operation: Operation[Any, Any]) -> Pagination:

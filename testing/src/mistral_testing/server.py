@@ -29,7 +29,8 @@ server-sent events (a completion's sentence word by word, then ``data: [DONE]``;
 sample events of other streams), a download (``accept: */*``) gets bytes, and a page of a
 list asked for with a cursor is its last page. Without an ``Authorization: Bearer ...``
 (or ``x-api-key``) header the answer is 401, as from the real API; an unknown route is
-404; every answer has an ``x-request-id`` header.
+404; every answer has an ``x-request-id`` header. A WebSocket upgrade of a realtime
+endpoint runs a deterministic session (:mod:`mistral_testing.realtime`).
 
 The clouds' URLs are answered too, so that ``MistralAzure`` and ``MistralGCP`` can be
 pointed at it: Azure AI's (``/models/chat/completions``, ``/providers/mistral/azure/ocr``,
@@ -251,6 +252,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def send_response(self, code: int, message: str | None = None) -> None:
         """Record the request as its answer starts: before the client can have read it."""
+        self._record(code)
+        super().send_response(code, message)
+
+    def _record(self, code: int) -> None:
         split = urlsplit(getattr(self, "path", ""))
         headers: email.message.Message | None = getattr(self, "headers", None)
         self.app.received.append(
@@ -266,7 +271,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 status=code,
             )
         )
-        super().send_response(code, message)
 
     def do_GET(self) -> None:
         self._handle()
@@ -283,6 +287,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if not (signed or self.headers.get("x-api-key", "").strip()):
             self._drain()
             self._json(401, {"message": "Unauthorized", "request_id": self.request_id})
+            return
+        if self.headers.get("upgrade", "").lower() == "websocket" and self._websocket(asked):
             return
         accept = self.headers.get("accept", "")
         streaming = "text/event-stream" in accept
@@ -337,6 +343,22 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         answer = self._answer(operation, request, values, upload)
         self._json(200, paged(operation, answer, parse_qs(urlsplit(self.path).query)))
+
+    def _websocket(self, asked: str) -> bool:
+        """A realtime session (:mod:`.realtime`); ``False`` for a path that has none."""
+        from .realtime import REALTIME_PATHS, serve_websocket
+
+        if asked not in REALTIME_PATHS:
+            return False
+        self._drain()
+        self._operation = "_".join(asked.split("/")[2:])  # audio_speech_realtime
+        model = parse_qs(urlsplit(self.path).query).get("model", [""])[0]
+        try:
+            serve_websocket(self, asked, model, self.request_id, self._record)
+        except ImportError:
+            message = "the fake realtime endpoints need websockets: pip install websockets"
+            self._json(501, {"message": message, "request_id": self.request_id})
+        return True
 
     def _answer(
         self,
