@@ -7,9 +7,15 @@ from collections.abc import Iterator
 import attrs
 import pytest
 import respx
+from hypothesis import HealthCheck, settings
 
 from mistral_core import Mistral, _transport, polling
 from tests.payloads import API_KEY, BASE_URL
+
+# Time is measured in bench/, never asserted: no example fails for being slow on a
+# loaded machine (a deadline, or a slow data generation health check).
+settings.register_profile("project", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("project")
 
 
 @pytest.fixture(autouse=True)
