@@ -406,12 +406,14 @@ def _fast_structure_fn(
     """Reads ``cls`` from a JSON object in one call, for every request and response.
 
     cattrs' own function gathers optional fields in a dict first; here each field is one
-    keyword argument (or one slot set), and a field that JSON gives as it is (``str``,
-    ``int``...) is read with no call at all; in responses, nor are lists, open enums and
-    ``None`` (see :func:`_inline_read`). A missing required key raises ``KeyError``, an
-    unknown one (when forbidden) ``ValueError``; :func:`_explained` says which, with a
-    detailed pass. Otherwise the keys left over are the model's ``_extra`` (``None`` when
-    there are none, which one set comparison tells), so that nothing the server sent is lost.
+    keyword argument (or one slot set), found with one lookup (``o.get`` for an optional
+    field: ``in`` and ``[]`` compare the key twice, and orjson's keys are not our strings),
+    and a field that JSON gives as it is (``str``, ``int``...) is read with no
+    call at all; in responses, nor are lists, open enums and ``None`` (see
+    :func:`_inline_read`). A missing required key raises ``KeyError``, an unknown one
+    (when forbidden) ``ValueError``; :func:`_explained` says which, with a detailed pass.
+    Otherwise the keys left over are the model's ``_extra`` (``None`` when there are none,
+    which one set comparison tells), so that nothing the server sent is lost.
     """
     attrs.resolve_types(cls)
     keys = [field.metadata.get(JSON_NAME, field.name) for field in attrs.fields(cls)]
@@ -420,6 +422,7 @@ def _fast_structure_fn(
     fills_slots = _can_fill_slots(cls)
     namespace["__new"] = object.__new__
     namespace["__set"] = object.__setattr__
+    namespace["__absent"] = _ABSENT
     statements: list[str] = []  # setting the slots of a new instance, or else
     arguments: list[str] = []  # the keyword arguments of the class
     for index, field in enumerate(attrs.fields(cls)):
@@ -428,25 +431,34 @@ def _fast_structure_fn(
             hook = conv.get_structure_hook(field.type)
         except RecursionError:  # a model that contains itself: look the hook up late
             hook = conv.structure
-        value, inline = f"o[{key}]", None
+        read = None  # an expression of ``v``, the JSON value; none: taken as it is
         if hook is not _passthrough:
             namespace[f"__hook{index}"], namespace[f"__type{index}"] = hook, field.type
-            value = f"__hook{index}({value}, __type{index})"
+            read = f"__hook{index}(v, __type{index})"
             if fills_slots and not forbid_extra_keys:
-                inline = _inline_read(conv, field.type, index, namespace)
+                read = _inline_read(conv, field.type, index, namespace) or read
         default = None
         if field.default is not attrs.NOTHING:
             namespace[f"__default{index}"] = field.default
             default = f"__default{index}"
-        if inline is not None:
-            statements += _slot_from_v(field.name, key, inline, default)
-            continue
-        if default is not None:
-            value = f"{value} if {key} in o else {default}"
-        if fills_slots:
-            statements.append(f"    i.{field.name} = {value}")
-        else:
+        if not fills_slots:
+            value = f"o[{key}]" if read is None else f"__hook{index}(o[{key}], __type{index})"
+            if default is not None:
+                value = f"{value} if {key} in o else {default}"
             arguments.append(f"{field.alias}={value}")
+        elif default is None:  # required: a missing key raises KeyError
+            statements.append(
+                f"    i.{field.name} = o[{key}]"
+                if read is None
+                else f"    v = o[{key}]\n    i.{field.name} = {read}"
+            )
+        elif read is None:
+            statements.append(f"    i.{field.name} = o.get({key}, {default})")  # one lookup
+        else:  # a value to read when present, the default (as it is) when absent
+            statements.append(
+                f"    v = o.get({key}, __absent)\n"
+                f"    i.{field.name} = {default} if v is __absent else {read}"
+            )
     source = "def structure(o, _):\n" + _OBJECT_CHECK + (check if forbid_extra_keys else "")
     if fills_slots:
         source += "    i = __new(__cls)\n" + "\n".join(statements) + "\n"
@@ -461,18 +473,8 @@ def _fast_structure_fn(
     return namespace["structure"]  # type: ignore[no-any-return]
 
 
-def _slot_from_v(name: str, key: str, read: str, default: str | None) -> list[str]:
-    """The statements that set the slot ``name`` to ``read``, an expression of ``v``,
-    the value of the JSON key ``key`` (or to ``default`` when the key is absent)."""
-    if default is None:
-        return [f"    v = o[{key}]", f"    i.{name} = {read}"]
-    return [
-        f"    if {key} in o:",
-        f"        v = o[{key}]",
-        f"        i.{name} = {read}",
-        "    else:",
-        f"        i.{name} = {default}",
-    ]
+_ABSENT = object()
+"""What a generated reader's ``get`` gives for a key the JSON object lacks."""
 
 
 def _inline_read(
