@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import itertools
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -53,6 +54,7 @@ from .models import (
 __all__ = [
     "FieldError",
     "converter",
+    "data_reader",
     "describe_problems",
     "dump",
     "make_converter",
@@ -126,6 +128,34 @@ def reader(cls: type[T]) -> Callable[[Any], T]:
             return structure(payload, cls)  # type: ignore[no-any-return]
         except Exception as error:
             raise ValueError(_explained(error, payload, cls, strict=False)) from None
+
+    return read_one
+
+
+def data_reader(cls: type[T]) -> Callable[[Any, object], T]:
+    """A function that makes ``cls``, a model whose one field is ``data``, from the JSON
+    of that field: a streamed event from its data (and the event it came in, unread),
+    with no dict around it.
+
+    One call per streamed token, where ``cls(data=reader(data_type)(payload))`` makes
+    three; a payload that does not fit raises the ``ValueError`` of :func:`reader`.
+    """
+    model_class: Any = cls
+    data_type = attrs.fields(attrs.resolve_types(model_class))[0].type
+    structure = converter.get_structure_hook(data_type)
+    if not _can_fill_slots(cls):  # made by its constructor, which may check more
+        read_data = reader(data_type)
+        return lambda payload, _: cls(data=read_data(payload))  # type: ignore[call-arg]
+    new = object.__new__
+
+    def read_one(payload: Any, _: object) -> T:
+        model: Any = new(cls)
+        try:
+            model.data = structure(payload, data_type)
+        except Exception as error:
+            raise ValueError(_explained(error, payload, data_type, strict=False)) from None
+        model._extra = None
+        return model  # type: ignore[no-any-return]
 
     return read_one
 
@@ -521,11 +551,9 @@ def _inline_member(
         return f"__enum{index}.get(v, v) if v.__class__ is str else __hook{index}(v, __type{index})"
     if typing.get_origin(member) is list:
         item_type = _item_type(member)
-        namespace[f"__itemtype{index}"] = item_type
+        namespace[f"__itemtypes{index}"] = itertools.repeat(item_type)
         item = _hook_in(conv, item_type, namespace, f"__item{index}")
-        items = (
-            "[*v]" if item is _passthrough else f"[__item{index}(x, __itemtype{index}) for x in v]"
-        )
+        items = "[*v]" if item is _passthrough else f"[*map(__item{index}, v, __itemtypes{index})]"
         return f"{items} if v.__class__ is list else __hook{index}(v, __type{index})"
     if member is t:
         return None
