@@ -281,14 +281,10 @@ def _format_problem(exc: BaseException, _: Any) -> str:
 
 def _register_primitives(conv: cattrs.Converter, *, strict: bool) -> None:
     """Strict: exact JSON types. Lenient: whatever JSON gave, untouched (fast, never fails)."""
-    checks: dict[type, Callable[[Any], bool]] = {
-        str: lambda v: isinstance(v, str),
-        bool: lambda v: isinstance(v, bool),
-        int: lambda v: isinstance(v, int) and not isinstance(v, bool),
-        float: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    }
-    for kind, check in checks.items():
-        conv.register_structure_hook(kind, _checked(kind, check) if strict else _passthrough)
+    accepted: dict[type, tuple[type, ...]] = {str: (str,), bool: (bool,), int: (int,)}
+    accepted[float] = (int, float)  # JSON's 1 is a float's value too
+    for kind, types in accepted.items():
+        conv.register_structure_hook(kind, _checked(kind, types) if strict else _passthrough)
     conv.register_structure_hook(Any, _passthrough)
 
 
@@ -296,11 +292,14 @@ def _passthrough(value: Any, _: Any) -> Any:
     return value
 
 
-def _checked(kind: type, check: Callable[[Any], bool]) -> StructureHook:
+def _checked(kind: type, types: tuple[type, ...]) -> StructureHook:
+    """A value of ``types`` (never a bool where a number goes), or a ``TypeError``."""
+    refuses_bool = kind is not bool
+
     def structure(value: Any, _: Any) -> Any:
-        if not check(value):
-            raise TypeError(f"expected {kind.__name__}, got {type(value).__name__} {value!r:.60}")
-        return value
+        if isinstance(value, types) and not (refuses_bool and value.__class__ is bool):
+            return value
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__} {value!r:.60}")
 
     return structure
 
@@ -453,7 +452,7 @@ def _fast_structure_fn(
     namespace["__new"] = object.__new__
     namespace["__set"] = object.__setattr__
     namespace["__absent"] = _ABSENT
-    one_lookup = len(attrs.fields(cls)) > _FEW_FIELDS
+    one_lookup = len(attrs.fields(cls)) > _FEW_FIELDS and not forbid_extra_keys
     statements: list[str] = []  # setting the slots of a new instance, or else
     arguments: list[str] = []  # the keyword arguments of the class
     for index, field in enumerate(attrs.fields(cls)):
@@ -468,6 +467,8 @@ def _fast_structure_fn(
             read = f"__hook{index}(v, __type{index})"
             if fills_slots and not forbid_extra_keys:
                 read = _inline_read(conv, field.type, index, namespace) or read
+            elif fills_slots:
+                read = _inline_check(field.type, index) or read
         default = None
         if field.default is not attrs.NOTHING:
             namespace[f"__default{index}"] = field.default
@@ -513,7 +514,7 @@ def _fast_structure_fn(
 
 _FEW_FIELDS = 6
 """The most fields of a model whose optional fields are read with ``in`` and ``[]``;
-a larger one's with ``o.get``, one lookup.
+a larger one's with ``o.get``, one lookup (in responses: a request's are mostly absent).
 
 ``in`` costs less for an absent key, ``get`` for a present one, since each lookup
 compares the key (orjson's keys are not our strings), and more so in an object of more
@@ -549,6 +550,20 @@ def _inline_read(
     if _is_union(t) and type(None) in typing.get_args(t):
         read = f"None if v is None else {read}"
     return None if read == hook else read
+
+
+def _inline_check(t: Any, index: int) -> str | None:
+    """For a request's field of type ``t``: an expression that takes a value of exactly
+    the primitive type ``t`` holds (or ``None``, where it may be null) with no call, and
+    leaves everything else to the field's hook, which checks it (``int`` for ``float``)
+    or says what is wrong; ``None`` when ``t`` holds no primitive type alone."""
+    members = _members(t)
+    if len(members) != 1 or members[0] not in (str, int, float, bool):
+        return None
+    read = f"v if v.__class__ is {members[0].__name__} else __hook{index}(v, __type{index})"
+    if _is_union(t) and type(None) in typing.get_args(t):
+        read = f"None if v is None else {read}"
+    return read
 
 
 def _members(t: Any) -> list[Any]:
