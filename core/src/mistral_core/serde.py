@@ -438,11 +438,12 @@ def _fast_structure_fn(
     keyword argument (or one slot set), an optional one found with ``in`` and ``[]`` or,
     in a large model, one ``o.get`` (see :data:`_FEW_FIELDS`), and a field that JSON
     gives as it is (``str``, ``int``...) is read with no call at all; in responses, nor
-    are lists, open enums and ``None`` (see :func:`_inline_read`). A missing required key
-    raises ``KeyError``, an unknown one (when forbidden) ``ValueError``;
-    :func:`_explained` says which, with a detailed pass.
-    Otherwise the keys left over are the model's ``_extra`` (``None`` when there are none,
-    which one set comparison tells), so that nothing the server sent is lost.
+    are lists, open enums and ``None`` (see :func:`_inline_read`), and in requests a value
+    of the field's one primitive type (see :func:`_inline_check`). A missing required key
+    raises ``KeyError``, an unknown one (when forbidden) ``ValueError``; :func:`_explained`
+    says which, with a detailed pass. Otherwise the keys left over are the model's
+    ``_extra`` (``None`` when there are none, which one set comparison tells), so that
+    nothing the server sent is lost.
     """
     attrs.resolve_types(cls)
     keys = [field.metadata.get(JSON_NAME, field.name) for field in attrs.fields(cls)]
