@@ -94,6 +94,24 @@ def test_what_orjson_refuses_to_read_is_read_by_the_stdlib(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    "text", [b'{"a": [1, 2.5, "\xc3\xa9", null]}', b"NaN", b"1e400", b"\xef\xbb\xbf{}", b"{"]
+)
+def test_the_quick_parse_reads_the_same_or_refuses(backend: _json.Backend, text: bytes) -> None:
+    """A hot loop parses with ``quick_loads`` and reads again with ``loads`` what it refuses."""
+    try:
+        expected = repr(backend.loads(text))
+    except ValueError:
+        expected = "refused"
+    try:
+        quick = repr(backend.quick_loads(text))
+    except ValueError:
+        quick = "refused"
+    assert quick in (expected, "refused")
+    assert backend.quick_loads(b'{"a": [1, 2.5]}') == {"a": [1, 2.5]}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("text", [b"", b"{", b"[1,]", b"{'a': 1}", b"\xff", '{"a": }', b"[1] 2"])
 def test_invalid_json_raises_value_error(backend: _json.Backend, text: bytes | str) -> None:
     error = _value_error(backend.loads, text)

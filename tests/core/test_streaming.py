@@ -396,6 +396,21 @@ def test_non_json_data_raises_response_validation_error(
     assert stream.response.is_closed
 
 
+def test_data_only_the_standard_library_reads_is_read(
+    client: Mistral, api: respx.MockRouter
+) -> None:
+    """orjson refuses NaN and 1e400: the event is read again, as a whole response is."""
+    odd = json.dumps(chunk("b")).replace('"created": 1702256327', '"created": NaN, "x": 1e400')
+    serve(api, sse(chunk("a"), odd))
+
+    with open_stream(client) as stream:
+        received = list(stream)
+
+    assert texts(received) == ["a", "b"]
+    assert received[1].data.model_extra == {"x": float("inf")}
+    assert repr(received[1].data.created) == "nan"
+
+
 def test_data_not_matching_the_schema_raises_response_validation_error(
     client: Mistral, api: respx.MockRouter
 ) -> None:

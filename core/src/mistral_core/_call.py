@@ -398,8 +398,7 @@ class PreparedCall(Generic[R, E]):
             return lambda data, _: data
         fields = attrs.fields(events)
         if [field.name for field in fields] == ["data"]:  # the usual event model: its data,
-            read_data = serde.reader(fields[0].type)  # read with no wrapping dict
-            return lambda data, _: events(data=read_data(data))
+            return serde.data_reader(events)  # read with no wrapping dict
         read_event = serde.reader(events)
         names = {field.name for field in fields} & {"event", "id"}
         return lambda data, sse: read_event(

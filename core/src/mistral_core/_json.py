@@ -53,13 +53,16 @@ class Backend(NamedTuple):
     """Parse JSON text (bytes or str); invalid JSON raises ``ValueError``."""
     dumps: Callable[[Any], bytes]
     """Compact JSON as UTF-8 bytes, non-ASCII characters kept as they are."""
+    quick_loads: Callable[[bytes | str], Any]
+    """The library's own parse, for a hot loop (a stream's events): it gives what
+    :attr:`loads` gives, or raises ``ValueError`` for what :attr:`loads` must read again."""
 
 
 def _stdlib_dumps(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-STDLIB = Backend("json", json.loads, _stdlib_dumps)
+STDLIB = Backend("json", json.loads, _stdlib_dumps, json.loads)
 """The standard library (``json.loads`` itself: this is on the hot path)."""
 
 
@@ -90,7 +93,7 @@ def orjson_backend() -> Backend | None:
             return _stdlib_dumps(value)
         return data
 
-    return Backend("orjson", loads, dumps)
+    return Backend("orjson", loads, dumps, orjson_loads)
 
 
 def _has_non_finite(value: Any) -> bool:

@@ -181,12 +181,21 @@ class _StreamBase(Generic[T]):
         self._on_error(error)
         self._ended(error)
 
+    def _json_of(self, data: str) -> Any:
+        """The JSON of an event that the quick parse refused: read again, or the error."""
+        try:
+            return _json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            raise ResponseValidationError(
+                f"stream event is not JSON ({_json.problem(exc)}): {data[:200]!r}", self.http
+            ) from None
+
     def _items_of(self, events: list[ServerSentEvent]) -> Iterator[T]:
         """The parsed items of events; raises for an error event or unreadable data.
 
         On the hot path of streaming (once per token): written as one loop on purpose.
         """
-        parse, loads, kept = self._parse, _json.loads, self._kept
+        parse, loads, kept = self._parse, _json.backend().quick_loads, self._kept
         for event in events:
             data = event.data
             if data == DONE:
@@ -197,11 +206,8 @@ class _StreamBase(Generic[T]):
                 raise StreamError(server_message(body, "error event"), self.response, body)
             try:
                 payload = loads(data)
-            except (ValueError, RecursionError) as exc:
-                raise ResponseValidationError(
-                    f"stream event is not JSON ({_json.problem(exc)}): {data[:200]!r}",
-                    self.http,
-                ) from None
+            except (ValueError, RecursionError):
+                payload = self._json_of(data)
             # an error sent as an event (``__class__``: ``is_object`` would cost a call)
             if payload.__class__ is dict and payload.get("object") == "error":
                 raise StreamError(server_message(payload, "error event"), self.response, payload)
