@@ -260,7 +260,11 @@ class BatchClient(Generic[RespBodyT]):
     steps one by one (``upload``, ``create``, ``get``, ``refresh``, ``wait``, ``cancel``,
     ``stream_results``, ``output``, ``error_output``, ``download``, ``signed_url``,
     ``delete``), each a single call or wait that another driver (a cron, a workflow) can
-    pace, and ``run``, all of them in one call. Every method takes ``http_headers``."""
+    pace, and ``run``, all of them in one call. Every method takes ``http_headers``.
+
+    Generic in the response type only: the official request-body parameter could not be
+    inferred from the constructor, so type checkers would ask every caller to spell it.
+    """
 
     def __init__(
         self,
@@ -534,7 +538,7 @@ class BatchClient(Generic[RespBodyT]):
             output = await self.output(handle, http_headers=http_headers)
             error_output = await self.error_output(handle, http_headers=http_headers)
             result = BatchResult(handle.job, output, error_output)
-        except BaseException:
+        except (Exception, asyncio.CancelledError):
             if handle is not None and is_running(handle.status):
                 await self._quietly(asyncio.shield(self.cancel(handle, http_headers=http_headers)))
             if uploaded is not None:
