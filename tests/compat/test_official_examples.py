@@ -42,6 +42,10 @@ IMPORTS: dict[tuple[str, str], str] = {
     ("mistralai.client.types", "UNSET"): "mistral_core",
     ("mistralai.azure.client", "MistralAzure"): "mistral_plugin_azure",
     ("mistralai.gcp.client", "MistralGCP"): "mistral_plugin_gcp",
+    ("mistralai.extra.batch", "BatchClient"): "mistral_plugin_batch",
+    ("mistralai.extra.batch", "BatchInput"): "mistral_plugin_batch",
+    ("mistralai.client.models", "EmbeddingRequest"): "mistral_plugin_embeddings.models",
+    ("mistralai.client.models", "EmbeddingResponse"): "mistral_plugin_embeddings.models",
     **{
         (module, name): "mistral_plugin_realtime"
         for module, names in [
@@ -178,7 +182,8 @@ def _names_imported(cell: str, module: str, name: str) -> bool:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[FakeServer]:
-    with FakeServer(seed=0) as running:
+    # a job ends on its first read: the batch example waits the official 30 s between reads
+    with FakeServer(seed=0, finish_after=1) as running:
         yield running
 
 
@@ -369,6 +374,10 @@ CASES: dict[str, Case] = {
     "chat_stream_async": Case(CHAT, check=prints_each_delta),
     "ocr_model_dump_json": Case("ocr_v1_ocr_post", check=dumps_json),
     "realtime_transcription": Case("audio_transcriptions_realtime", (TRANSCRIPT,)),
+    "batch_embeddings_typed": Case(
+        "jobs_api_routes_batch_create_batch_job",
+        ("SUCCESS (2 ok, 0 failed)", "doc-0: ", "doc-1: ", "-dim embedding"),
+    ),
     "realtime_speech": Case(
         "audio_speech_realtime",
         (f"{len('Hello from a voice agent.') * SPEECH_BYTES_PER_CHARACTER} bytes of audio",),

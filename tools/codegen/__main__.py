@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
 import subprocess
 import sys
@@ -62,7 +63,8 @@ def generate() -> dict[Path, str]:
         needs_types = any(layout.home[n].startswith(TYPES_PACKAGE) for n in uses)
         files[package_dir / "pyproject.toml"] = render_pyproject(group_plans, needs_types)
         files[package_dir / "README.md"] = render_readme(group_plans)
-        files[source_dir / "__init__.py"] = render_init(group_plans, spec.sources)
+        models = _exported(files[source_dir / "models.py"])
+        files[source_dir / "__init__.py"] = render_init(group_plans, spec.sources, models)
         files[source_dir / "py.typed"] = ""
         for group_plan in group_plans:
             files[source_dir / f"{group_plan.group.module}.py"] = render_resource(
@@ -86,6 +88,18 @@ def _licenses(generated: set[Path]) -> dict[Path, str]:
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     hand_written = {directory.relative_to(ROOT) for directory in distributions()}
     return {directory / "LICENSE": text for directory in sorted(generated | hand_written)}
+
+
+def _exported(module: str) -> list[str]:
+    """The ``__all__`` of a module rendered (its text)."""
+    for statement in ast.parse(module).body:
+        if (
+            isinstance(statement, ast.Assign)
+            and isinstance(statement.value, ast.List)
+            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in statement.targets)
+        ):
+            return [ast.literal_eval(item) for item in statement.value.elts]
+    return []
 
 
 def _models_files(layout: Layout, sources: tuple[str, ...]) -> dict[Path, str]:

@@ -84,7 +84,7 @@ package."""
 
 HAND_WRITTEN: dict[str, tuple[str, ...]] = {
     "mistral-plugin-agents": (COMPLETION_STREAMS,),
-    "mistral-plugin-batch": ("._running", "._wire"),
+    "mistral-plugin-batch": ("._official", "._running", "._wire"),
     "mistral-plugin-chat": (
         "._parsed",
         "._parsed_stream",

@@ -13,6 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._batch_jobs import BatchJobs
+    from ._official import (
+        RUNNING_STATUSES,
+        BatchClient,
+        BatchError,
+        BatchInput,
+        BatchInputFile,
+        BatchJobHandle,
+        BatchOutput,
+        BatchResult,
+        is_running,
+        is_terminal,
+    )
     from ._running import AsyncBatchRun, BatchJobError, BatchJobRunning, BatchRun
     from ._wire import (
         BatchOutcome,
@@ -23,26 +35,68 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "RUNNING_STATUSES",
     "AsyncBatchRun",
+    "BatchClient",
+    "BatchError",
+    "BatchInput",
+    "BatchInputFile",
     "BatchJobError",
+    "BatchJobHandle",
     "BatchJobRunning",
     "BatchJobs",
     "BatchOutcome",
+    "BatchOutput",
     "BatchRequestError",
     "BatchResponseError",
+    "BatchResult",
     "BatchRun",
+    "is_running",
+    "is_terminal",
     "read_outcome",
     "request_lines",
 ]
 
 if TYPE_CHECKING:  # the models, which run time loads on first use (below)
-    from . import models
-    from .models import *  # noqa: F403
+    # BatchError: the helper's here; the model's in .models
+    from .models import (
+        APIEndpoint,
+        ApiEndpoint,
+        BatchJob,
+        BatchJobStatus,
+        BatchRequest,
+        CreateBatchJobRequest,
+        DeleteBatchJobResponse,
+        JobsAPIRoutesBatchGetBatchJobsOrderBy,
+        JobsApiRoutesBatchGetBatchJobsOrderBy,
+        ListBatchJobsResponse,
+    )
 
-    __all__ += models.__all__
+    __all__ += [
+        "APIEndpoint",
+        "ApiEndpoint",
+        "BatchJob",
+        "BatchJobStatus",
+        "BatchRequest",
+        "CreateBatchJobRequest",
+        "DeleteBatchJobResponse",
+        "JobsAPIRoutesBatchGetBatchJobsOrderBy",
+        "JobsApiRoutesBatchGetBatchJobsOrderBy",
+        "ListBatchJobsResponse",
+    ]
 
 _MODULES = {
     "BatchJobs": "._batch_jobs",
+    "RUNNING_STATUSES": "._official",
+    "BatchClient": "._official",
+    "BatchError": "._official",
+    "BatchInput": "._official",
+    "BatchInputFile": "._official",
+    "BatchJobHandle": "._official",
+    "BatchOutput": "._official",
+    "BatchResult": "._official",
+    "is_running": "._official",
+    "is_terminal": "._official",
     "AsyncBatchRun": "._running",
     "BatchJobError": "._running",
     "BatchJobRunning": "._running",

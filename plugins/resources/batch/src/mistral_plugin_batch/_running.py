@@ -525,16 +525,34 @@ def _results(
 async def _results_async(
     jobs: _Jobs, job: BatchJob | str, response_type: type[R] | None
 ) -> AsyncIterator[BatchOutcome[Any]]:
-    from ._wire import read_outcome
-
     if isinstance(job, str) or not _ended(job):
         job = await jobs.wait_async(job_id=job if isinstance(job, str) else job.id)
     read = _reader(job, response_type)
     if _inline_results(job):
-        for line in (await jobs.get_async(job_id=job.id, inline=True)).outputs or ():
-            yield read_outcome(line, read)
+        async for outcome in _inline_outcomes_async(jobs, job, read, {}):
+            yield outcome
     for file_id in _result_files(job):
-        async with await jobs._client.files.download_async(file_id=file_id) as response:
-            async for text in response.aiter_lines():
-                if text.strip():
-                    yield read_outcome(loads(text), read)
+        async for outcome in _file_outcomes_async(jobs, file_id, read, {}):
+            yield outcome
+
+
+async def _inline_outcomes_async(
+    jobs: _Jobs, job: BatchJob, read: Callable[[Any], R] | None, options: Mapping[str, Any]
+) -> AsyncIterator[BatchOutcome[R]]:
+    """The results an inline job gives in itself (read again with ``inline=True``)."""
+    from ._wire import read_outcome
+
+    for line in (await jobs.get_async(job_id=job.id, inline=True, **options)).outputs or ():
+        yield read_outcome(line, read)
+
+
+async def _file_outcomes_async(
+    jobs: _Jobs, file_id: str, read: Callable[[Any], R] | None, options: Mapping[str, Any]
+) -> AsyncIterator[BatchOutcome[R]]:
+    """The results in one output or error file, downloaded a line at a time."""
+    from ._wire import read_outcome
+
+    async with await jobs._client.files.download_async(file_id=file_id, **options) as response:
+        async for text in response.aiter_lines():
+            if text.strip():
+                yield read_outcome(loads(text), read)
