@@ -231,12 +231,22 @@ def test_a_namespace_of_groups_not_installed_still_names_each_package() -> None:
     assert "users" not in dir(client.beta.admin)
 
 
-def test_an_attribute_no_group_has_lists_what_is_there() -> None:
-    """With the batch plugin installed, ``client.batch.run`` is not a missing package."""
+def test_a_method_of_a_group_below_is_named() -> None:
+    """With the batch plugin installed, ``client.batch.run`` is not a missing package:
+    the runner is ``client.batch.jobs.run``."""
     with pytest.raises(MissingResourceError) as error:
         Mistral(api_key=API_KEY).batch.run  # noqa: B018
     assert str(error.value) == (
-        "client.batch has no resource group 'run'. The groups of client.batch: jobs."
+        "client.batch has no resource group 'run'. Did you mean client.batch.jobs.run?"
+        " The groups of client.batch: jobs."
+    )
+
+
+def test_an_attribute_no_group_has_lists_what_is_there() -> None:
+    with pytest.raises(MissingResourceError) as error:
+        Mistral(api_key=API_KEY).batch.nothing_here  # noqa: B018
+    assert str(error.value) == (
+        "client.batch has no resource group 'nothing_here'. The groups of client.batch: jobs."
     )
 
 

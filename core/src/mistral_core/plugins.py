@@ -202,12 +202,26 @@ class ResourceCatalog:
         present = self.children(parent)
         message = f"{where} has no resource group {name!r}."
         match = difflib.get_close_matches(name, {*present, *_below(parent, DISTRIBUTIONS)}, n=1)
-        if match:
+        owner = self._owner(parent, present, name) if parent else None
+        if owner is not None:  # a method of a group below: ``client.batch.run``
+            message += f" Did you mean client.{parent}.{owner}.{name}?"
+        elif match:
             package = DISTRIBUTIONS.get(f"{parent}.{match[0]}" if parent else match[0])
             install = f" (pip install {package})" if match[0] not in present and package else ""
             message += f" Did you mean {match[0]!r}{install}?"
         groups = ", ".join(present) if present else "none installed"
         return MissingResourceError(f"{message} The groups of {where}: {groups}.")
+
+    def _owner(self, parent: str, groups: list[str], name: str) -> str | None:
+        """The first of the ``groups`` below ``parent`` that has a public attribute
+        ``name`` (their plugins are imported: this is an error's path only)."""
+        if name.startswith("_"):
+            return None
+        for group in groups:
+            found = self.resolve(f"{parent}.{group}")
+            if found is not None and hasattr(found, name):
+                return group
+        return None
 
     def _serves(self, path: str) -> bool:
         """Whether this client's provider (if any) serves the group at ``path``."""
