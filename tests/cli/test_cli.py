@@ -398,6 +398,9 @@ def test_ctrl_c_exits_130_quietly(stub: Stub) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=_env(stub),
+        # as from a terminal: a suite run in the background (``.ci/run &``) ignores SIGINT,
+        # and a child would inherit that, so Python would give it no KeyboardInterrupt
+        preexec_fn=_interruptible,
     ) as proc:
         assert proc.stdout is not None
         assert os.read(proc.stdout.fileno(), 1024).decode() == TOKENS[0]
@@ -405,6 +408,10 @@ def test_ctrl_c_exits_130_quietly(stub: Stub) -> None:
         _, err = proc.communicate(timeout=TIMEOUT)
     assert proc.returncode == 130
     assert err == b""
+
+
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_an_api_error_shows_the_servers_message(stub: Stub) -> None:
