@@ -646,30 +646,101 @@ def _can_fill_slots(cls: type) -> bool:
 def _model_unstructure_factory(
     conv: cattrs.Converter, *, json_names: bool
 ) -> Callable[[Any], Callable[[Any], Any]]:
-    def factory(cls: type) -> Callable[[Any], Any]:
-        overrides = _json_names(cls) if json_names else {}
-        for a in attrs.fields(cls):
-            if isinstance(a.default, Unset):
-                overrides[a.name] = override(
-                    omit_if_default=True, rename=overrides.get(a.name, override()).rename
-                )
-        unstructure_fields: Callable[[Any], Any] = make_dict_unstructure_fn(cls, conv, **overrides)
-        if not issubclass(cls, Model):
-            return unstructure_fields
+    by_class = _ClassHooks(conv)
 
-        def unstructure(model: Any) -> Any:
-            fields = unstructure_fields(model)
-            try:
-                extra = model._extra
-            except AttributeError:  # built by its constructor: nothing was read
-                return fields
-            if extra:
-                fields.update(extra)
-            return fields
-
-        return unstructure
+    def factory(cls: type[Any]) -> Callable[[Any], Any]:
+        if issubclass(cls, Model):
+            return _fast_unstructure_fn(cls, conv, by_class, json_names=json_names)
+        return _cattrs_unstructure_fn(cls, conv, json_names=json_names)
 
     return factory
+
+
+def _cattrs_unstructure_fn(
+    cls: type, conv: cattrs.Converter, *, json_names: bool
+) -> Callable[[Any], Any]:
+    """cattrs' function, for an attrs class that is not a model (a user's own)."""
+    overrides = _json_names(cls) if json_names else {}
+    for a in attrs.fields(cls):
+        if isinstance(a.default, Unset):
+            overrides[a.name] = override(
+                omit_if_default=True, rename=overrides.get(a.name, override()).rename
+            )
+    unstructure_fields: Callable[[Any], Any] = make_dict_unstructure_fn(cls, conv, **overrides)
+    return unstructure_fields
+
+
+def _fast_unstructure_fn(
+    cls: type, conv: cattrs.Converter, by_class: _ClassHooks, *, json_names: bool
+) -> Callable[[Any], Any]:
+    """Writes a model as a JSON object in one call (every request body is written so).
+
+    cattrs' own function compares every optional field with its default (``!=``) and
+    calls every field's hook; here an ``UNSET`` field is left out with ``is``, a value
+    of a plain JSON type (which every hook returns as it is) is taken with no call, a
+    list of items by ``map`` over its items' hook, a union's value by the hook of its
+    class (:class:`_ClassHooks`), and what the server sent beyond the fields (``_extra``)
+    goes back as it came.
+    """
+    attrs.resolve_types(cls)
+    namespace: dict[str, Any] = {"__UNSET": UNSET, "__plain": _PLAIN_JSON}
+    required: list[str] = []
+    optional: list[str] = []
+    for index, field in enumerate(attrs.fields(cls)):
+        key = repr(field.metadata.get(JSON_NAME, field.name) if json_names else field.name)
+        namespace[f"__hook{index}"] = _unstructure_hook(conv, field.type, by_class)
+        value = f"v if v.__class__ in __plain else __hook{index}(v)"
+        item_type = _item_type(field.type) if typing.get_origin(field.type) is list else None
+        if item_type is not None:
+            namespace[f"__item{index}"] = _unstructure_hook(conv, item_type, by_class)
+            value = f"[*map(__item{index}, v)] if v.__class__ is list else __hook{index}(v)"
+        if isinstance(field.default, Unset):
+            optional.append(
+                f"    v = m.{field.name}\n    if v is not __UNSET:\n        o[{key}] = {value}\n"
+            )
+        else:
+            required.append(f"    v = m.{field.name}\n    o[{key}] = {value}\n")
+    source = (
+        "def unstructure(m):\n    o = {}\n"
+        + "".join(required + optional)
+        + "    try:\n        extra = m._extra\n"
+        + "    except AttributeError:  # built by its constructor: nothing was read\n"
+        + "        return o\n    if extra:\n        o.update(extra)\n    return o\n"
+    )
+    exec(compile(source, f"<mistral_core unstructure {cls.__qualname__}>", "exec"), namespace)
+    return namespace["unstructure"]  # type: ignore[no-any-return]
+
+
+_PLAIN_JSON = frozenset({str, int, float, bool, type(None)})
+"""The classes whose values every unstructure hook returns as they are."""
+
+
+class _ClassHooks(dict[type, Callable[[Any], Any]]):
+    """The unstructure hook of each class met in a union, looked up once per class.
+
+    cattrs writes a union's value by the hook of the value's own class, looked up on
+    every call through its dispatch chain; a dictionary keeps what it found.
+    """
+
+    def __init__(self, conv: cattrs.Converter) -> None:
+        super().__init__()
+        self._conv = conv
+
+    def __missing__(self, cls: type) -> Callable[[Any], Any]:
+        hook = self[cls] = self._conv.get_unstructure_hook(cls)
+        return hook
+
+    def unstructure(self, value: Any) -> Any:
+        return self[value.__class__](value)
+
+
+def _unstructure_hook(
+    conv: cattrs.Converter, t: Any, by_class: _ClassHooks
+) -> Callable[[Any], Any]:
+    """The hook that writes a value of type ``t``: a union's, by the value's class."""
+    if _is_union(t) or _is_tagged(t):
+        return by_class.unstructure
+    return conv.get_unstructure_hook(t)
 
 
 # --- unions ----------------------------------------------------------------------------
