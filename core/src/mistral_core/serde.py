@@ -317,11 +317,12 @@ def _list_factory(conv: cattrs.Converter) -> Callable[[Any], StructureHook]:
             return structure_detailed
         item_type = _item_type(list_type)
         item_hook = conv.get_structure_hook(item_type)
+        item_types = itertools.repeat(item_type)  # (``map`` costs less than a comprehension)
 
         def structure(value: Any, _: Any) -> Any:  # one call per list: on the hot path
             if not isinstance(value, (list, tuple)):
                 raise _not_a_list(value)
-            return [item_hook(item, item_type) for item in value]  # pyright: ignore[reportUnknownVariableType]
+            return [*map(item_hook, value, item_types)]  # pyright: ignore[reportUnknownArgumentType]
 
         return structure
 
@@ -469,7 +470,7 @@ def _fast_structure_fn(
             if fills_slots and not forbid_extra_keys:
                 read = _inline_read(conv, field.type, index, namespace) or read
             elif fills_slots:
-                read = _inline_check(field.type, index) or read
+                read = _inline_check(conv, field.type, index) or read
         default = None
         if field.default is not attrs.NOTHING:
             namespace[f"__default{index}"] = field.default
@@ -553,18 +554,31 @@ def _inline_read(
     return None if read == hook else read
 
 
-def _inline_check(t: Any, index: int) -> str | None:
+def _inline_check(conv: cattrs.Converter, t: Any, index: int) -> str | None:
     """For a request's field of type ``t``: an expression that takes a value of exactly
-    the primitive type ``t`` holds (or ``None``, where it may be null) with no call, and
-    leaves everything else to the field's hook, which checks it (``int`` for ``float``)
-    or says what is wrong; ``None`` when ``t`` holds no primitive type alone."""
+    a primitive type that ``t`` holds (or ``None``, where it may be null) with no call,
+    and leaves everything else to the field's hook, which checks it (``int`` for
+    ``float``) or says what is wrong; ``None`` when ``t`` holds no primitive type.
+
+    In a union, a primitive type is taken so only when no other member takes its
+    values (the ``str`` of ``str | list[Chunk]``, not of ``MyEnum | str``)."""
     members = _members(t)
-    if len(members) != 1 or members[0] not in (str, int, float, bool):
+    if len(members) == 1:
+        exact = [members[0]] if members[0] in _PRIMITIVES else []
+    else:
+        only_member = _only_member_by_json_type(_union_candidates(conv, members))
+        exact = [kind for kind, (_, member) in only_member.items() if member is kind]
+        exact = [kind for kind in exact if kind in _PRIMITIVES]
+    if not exact:
         return None
-    read = f"v if v.__class__ is {members[0].__name__} else __hook{index}(v, __type{index})"
+    taken = " or ".join(f"v.__class__ is {kind.__name__}" for kind in exact)
+    read = f"v if {taken} else __hook{index}(v, __type{index})"
     if _is_union(t) and type(None) in typing.get_args(t):
         read = f"None if v is None else {read}"
     return read
+
+
+_PRIMITIVES = (str, int, float, bool)
 
 
 def _members(t: Any) -> list[Any]:
