@@ -663,6 +663,8 @@ def _model_unstructure_factory(
     by_class = _ClassHooks(conv)
 
     def factory(cls: type[Any]) -> Callable[[Any], Any]:
+        if typing.get_origin(cls) is not None:  # a generic model given its parameters
+            return by_class.unstructure  # (``Parsed[T]``): written by the value's class
         if issubclass(cls, Model):
             return _fast_unstructure_fn(cls, conv, by_class, json_names=json_names)
         return _cattrs_unstructure_fn(cls, conv, json_names=json_names)
