@@ -17,6 +17,7 @@ import sys
 import time
 import warnings
 from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
@@ -297,8 +298,6 @@ class PreparedCall(Generic[R, E]):
 
     def result(self, response: httpx.Response) -> R:
         """The parsed model of a successful JSON response (``None`` for an empty 202/204)."""
-        from .serde import read  # (``from . import serde`` runs importlib's Python code)
-
         info = self._info(response)
         if not response.content and response.status_code in (202, 204):
             self.succeeded(None, info)
@@ -322,7 +321,7 @@ class PreparedCall(Generic[R, E]):
             self.succeeded(payload, info)
             return payload  # type: ignore[no-any-return]
         try:
-            result: Any = read(payload, returns)
+            result: Any = _serde().read(payload, returns)
         except ValueError as exc:
             expected = getattr(returns, "__name__", None) or str(returns)
             message = f"{self.operation.id}: the response does not match {expected}: {exc}"
@@ -593,14 +592,23 @@ def _request_json(
 ) -> Any:
     if body is None:
         return dict(extra_body) if extra_body else None
-    from .serde import to_request_json  # (not ``from . import serde``: see ``result``)
-
+    to_request_json = _serde().to_request_json
     model = operation.model(operation.body)
     if body.__class__ is not dict and not is_mapping(body):  # a list, or a model of a union
         return to_request_json(body, model) if model is not None else body
     fields = {name: value for name, value in body.items() if value is not UNSET}
     json = to_request_json(fields, model) if model is not None else fields
     return {**json, **extra_body} if extra_body else json
+
+
+@functools.cache
+def _serde() -> ModuleType:
+    """:mod:`mistral_core.serde`, imported on the first call (cattrs with it), then kept.
+
+    An import statement in a function costs about 800 ns on every call, the module
+    found or not; ``from . import serde`` runs importlib's Python code besides.
+    """
+    return importlib.import_module(".serde", __package__)
 
 
 @functools.cache

@@ -317,11 +317,12 @@ def _list_factory(conv: cattrs.Converter) -> Callable[[Any], StructureHook]:
             return structure_detailed
         item_type = _item_type(list_type)
         item_hook = conv.get_structure_hook(item_type)
+        item_types = itertools.repeat(item_type)  # (``map`` costs less than a comprehension)
 
         def structure(value: Any, _: Any) -> Any:  # one call per list: on the hot path
             if not isinstance(value, (list, tuple)):
                 raise _not_a_list(value)
-            return [item_hook(item, item_type) for item in value]  # pyright: ignore[reportUnknownVariableType]
+            return [*map(item_hook, value, item_types)]  # pyright: ignore[reportUnknownArgumentType]
 
         return structure
 
@@ -469,7 +470,7 @@ def _fast_structure_fn(
             if fills_slots and not forbid_extra_keys:
                 read = _inline_read(conv, field.type, index, namespace) or read
             elif fills_slots:
-                read = _inline_check(field.type, index) or read
+                read = _inline_check(conv, field.type, index) or read
         default = None
         if field.default is not attrs.NOTHING:
             namespace[f"__default{index}"] = field.default
@@ -553,18 +554,31 @@ def _inline_read(
     return None if read == hook else read
 
 
-def _inline_check(t: Any, index: int) -> str | None:
+def _inline_check(conv: cattrs.Converter, t: Any, index: int) -> str | None:
     """For a request's field of type ``t``: an expression that takes a value of exactly
-    the primitive type ``t`` holds (or ``None``, where it may be null) with no call, and
-    leaves everything else to the field's hook, which checks it (``int`` for ``float``)
-    or says what is wrong; ``None`` when ``t`` holds no primitive type alone."""
+    a primitive type that ``t`` holds (or ``None``, where it may be null) with no call,
+    and leaves everything else to the field's hook, which checks it (``int`` for
+    ``float``) or says what is wrong; ``None`` when ``t`` holds no primitive type.
+
+    In a union, a primitive type is taken so only when no other member takes its
+    values (the ``str`` of ``str | list[Chunk]``, not of ``MyEnum | str``)."""
     members = _members(t)
-    if len(members) != 1 or members[0] not in (str, int, float, bool):
+    if len(members) == 1:
+        exact = [members[0]] if members[0] in _PRIMITIVES else []
+    else:
+        only_member = _only_member_by_json_type(_union_candidates(conv, members))
+        exact = [kind for kind, (_, member) in only_member.items() if member is kind]
+        exact = [kind for kind in exact if kind in _PRIMITIVES]
+    if not exact:
         return None
-    read = f"v if v.__class__ is {members[0].__name__} else __hook{index}(v, __type{index})"
+    taken = " or ".join(f"v.__class__ is {kind.__name__}" for kind in exact)
+    read = f"v if {taken} else __hook{index}(v, __type{index})"
     if _is_union(t) and type(None) in typing.get_args(t):
         read = f"None if v is None else {read}"
     return read
+
+
+_PRIMITIVES = (str, int, float, bool)
 
 
 def _members(t: Any) -> list[Any]:
@@ -646,30 +660,103 @@ def _can_fill_slots(cls: type) -> bool:
 def _model_unstructure_factory(
     conv: cattrs.Converter, *, json_names: bool
 ) -> Callable[[Any], Callable[[Any], Any]]:
-    def factory(cls: type) -> Callable[[Any], Any]:
-        overrides = _json_names(cls) if json_names else {}
-        for a in attrs.fields(cls):
-            if isinstance(a.default, Unset):
-                overrides[a.name] = override(
-                    omit_if_default=True, rename=overrides.get(a.name, override()).rename
-                )
-        unstructure_fields: Callable[[Any], Any] = make_dict_unstructure_fn(cls, conv, **overrides)
-        if not issubclass(cls, Model):
-            return unstructure_fields
+    by_class = _ClassHooks(conv)
 
-        def unstructure(model: Any) -> Any:
-            fields = unstructure_fields(model)
-            try:
-                extra = model._extra
-            except AttributeError:  # built by its constructor: nothing was read
-                return fields
-            if extra:
-                fields.update(extra)
-            return fields
-
-        return unstructure
+    def factory(cls: type[Any]) -> Callable[[Any], Any]:
+        if typing.get_origin(cls) is not None:  # a generic model given its parameters
+            return by_class.unstructure  # (``Parsed[T]``): written by the value's class
+        if issubclass(cls, Model):
+            return _fast_unstructure_fn(cls, conv, by_class, json_names=json_names)
+        return _cattrs_unstructure_fn(cls, conv, json_names=json_names)
 
     return factory
+
+
+def _cattrs_unstructure_fn(
+    cls: type, conv: cattrs.Converter, *, json_names: bool
+) -> Callable[[Any], Any]:
+    """cattrs' function, for an attrs class that is not a model (a user's own)."""
+    overrides = _json_names(cls) if json_names else {}
+    for a in attrs.fields(cls):
+        if isinstance(a.default, Unset):
+            overrides[a.name] = override(
+                omit_if_default=True, rename=overrides.get(a.name, override()).rename
+            )
+    unstructure_fields: Callable[[Any], Any] = make_dict_unstructure_fn(cls, conv, **overrides)
+    return unstructure_fields
+
+
+def _fast_unstructure_fn(
+    cls: type, conv: cattrs.Converter, by_class: _ClassHooks, *, json_names: bool
+) -> Callable[[Any], Any]:
+    """Writes a model as a JSON object in one call (every request body is written so).
+
+    cattrs' own function compares every optional field with its default (``!=``) and
+    calls every field's hook; here an ``UNSET`` field is left out with ``is``, a value
+    of a plain JSON type (which every hook returns as it is) is taken with no call, a
+    list of items by ``map`` over its items' hook, a union's value by the hook of its
+    class (:class:`_ClassHooks`), and what the server sent beyond the fields (``_extra``)
+    goes back as it came.
+    """
+    attrs.resolve_types(cls)
+    namespace: dict[str, Any] = {"__UNSET": UNSET, "__plain": _PLAIN_JSON}
+    required: list[str] = []
+    optional: list[str] = []
+    for index, field in enumerate(attrs.fields(cls)):
+        key = repr(field.metadata.get(JSON_NAME, field.name) if json_names else field.name)
+        namespace[f"__hook{index}"] = _unstructure_hook(conv, field.type, by_class)
+        value = f"v if v.__class__ in __plain else __hook{index}(v)"
+        item_type = _item_type(field.type) if typing.get_origin(field.type) is list else None
+        if item_type is not None:
+            namespace[f"__item{index}"] = _unstructure_hook(conv, item_type, by_class)
+            value = f"[*map(__item{index}, v)] if v.__class__ is list else __hook{index}(v)"
+        if isinstance(field.default, Unset):
+            optional.append(
+                f"    v = m.{field.name}\n    if v is not __UNSET:\n        o[{key}] = {value}\n"
+            )
+        else:
+            required.append(f"    v = m.{field.name}\n    o[{key}] = {value}\n")
+    source = (
+        "def unstructure(m):\n    o = {}\n"
+        + "".join(required + optional)
+        + "    try:\n        extra = m._extra\n"
+        + "    except AttributeError:  # built by its constructor: nothing was read\n"
+        + "        return o\n    if extra:\n        o.update(extra)\n    return o\n"
+    )
+    exec(compile(source, f"<mistral_core unstructure {cls.__qualname__}>", "exec"), namespace)
+    return namespace["unstructure"]  # type: ignore[no-any-return]
+
+
+_PLAIN_JSON = frozenset({str, int, float, bool, type(None)})
+"""The classes whose values every unstructure hook returns as they are."""
+
+
+class _ClassHooks(dict[type, Callable[[Any], Any]]):
+    """The unstructure hook of each class met in a union, looked up once per class.
+
+    cattrs writes a union's value by the hook of the value's own class, looked up on
+    every call through its dispatch chain; a dictionary keeps what it found.
+    """
+
+    def __init__(self, conv: cattrs.Converter) -> None:
+        super().__init__()
+        self._conv = conv
+
+    def __missing__(self, cls: type) -> Callable[[Any], Any]:
+        hook = self[cls] = self._conv.get_unstructure_hook(cls)
+        return hook
+
+    def unstructure(self, value: Any) -> Any:
+        return self[value.__class__](value)
+
+
+def _unstructure_hook(
+    conv: cattrs.Converter, t: Any, by_class: _ClassHooks
+) -> Callable[[Any], Any]:
+    """The hook that writes a value of type ``t``: a union's, by the value's class."""
+    if _is_union(t) or _is_tagged(t):
+        return by_class.unstructure
+    return conv.get_unstructure_hook(t)
 
 
 # --- unions ----------------------------------------------------------------------------
