@@ -255,21 +255,3 @@ def test_the_helpers_work_without_pydantic() -> None:
         "City(name='Paris') City(name='Paris') Paris",
         "None",
     ], done.stderr
-
-
-@pytest.mark.parametrize("converter", ["converter", "request_converter"])
-def test_a_parsed_response_is_written_as_its_generic_type_says(
-    mistral_mock: MistralMock, client: Mistral, converter: str
-) -> None:
-    """Written as ``ParsedChatCompletionResponse[AttrsCity]`` (a generic model given its
-    parameter), a parsed answer is the JSON of its class, as when written as itself."""
-    from mistral_core import serde
-
-    mistral_mock.chat.reply(json.dumps(REPLY))
-    res = client.chat.parse(AttrsCity, model="m", messages=MESSAGES)
-    writer = getattr(serde, converter)
-
-    written = writer.unstructure(res, unstructure_as=ParsedChatCompletionResponse[AttrsCity])
-
-    assert written == writer.unstructure(res)
-    assert written["choices"][0]["message"]["content"] == json.dumps(REPLY)
