@@ -23,7 +23,11 @@ from mistral_plugin_chat import (
     ReplyTruncatedError,
     ReplyValidationError,
 )
-from mistral_plugin_chat.models import AssistantMessage
+from mistral_plugin_chat.models import (
+    AssistantMessage,
+    ChatCompletionChoice,
+    ChatCompletionResponse,
+)
 from mistral_testing.pytest_plugin import MistralMock
 
 MESSAGES = [{"role": "user", "content": "The biggest city of France?"}]
@@ -255,3 +259,25 @@ def test_the_helpers_work_without_pydantic() -> None:
         "City(name='Paris') City(name='Paris') Paris",
         "None",
     ], done.stderr
+
+
+@pytest.mark.parametrize("converter", ["converter", "request_converter"])
+def test_a_parsed_response_is_written_as_its_generic_type_says(
+    mistral_mock: MistralMock, client: Mistral, converter: str
+) -> None:
+    """Written as ``ParsedChatCompletionResponse[AttrsCity]`` (a generic model given its
+    parameter), a parsed answer is the JSON of its class, as when written as itself; and
+    the narrowed annotations of the parsed classes leave the plain classes' fields alone
+    (they share them), so that every later reader of a plain answer still reads one."""
+    from mistral_core import serde
+
+    mistral_mock.chat.reply(json.dumps(REPLY))
+    res = client.chat.parse(AttrsCity, model="m", messages=MESSAGES)
+    writer = getattr(serde, converter)
+
+    written = writer.unstructure(res, unstructure_as=ParsedChatCompletionResponse[AttrsCity])
+
+    assert written == writer.unstructure(res)
+    assert written["choices"][0]["message"]["content"] == json.dumps(REPLY)
+    assert attrs.fields(ChatCompletionResponse).choices.type == list[ChatCompletionChoice]
+    assert type(client.chat.complete(model="m", messages=MESSAGES)) is ChatCompletionResponse

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Annotated, Any, Literal
 
 import attrs
@@ -200,6 +201,116 @@ def test_responses_read_lists_enums_and_none_inline_as_their_hooks_would() -> No
     ]:
         with pytest.raises(ValueError, match=problem):
             serde.read(bad, Palette)
+
+
+@attrs.define(kw_only=True)
+class Leaf(Model):
+    name: str
+    size: int | Unset = UNSET
+
+
+@attrs.define(kw_only=True)
+class Branch(Model):
+    leaves: list[Leaf]
+    first: Leaf | None = None
+    under: Branch | Unset = UNSET
+
+
+@attrs.define(kw_only=True)
+class Trunk(Model):
+    branch: Branch
+    frozen: Frozen | Unset = UNSET  # made by its constructor: read by its own hook
+
+
+@attrs.define(kw_only=True)
+class Tree(Model):
+    trunk: Trunk
+
+
+@attrs.define(kw_only=True)
+class Forest(Model):
+    trees: list[Tree]
+
+
+@attrs.define(kw_only=True)
+class Sighting(Model):
+    data: Forest
+
+
+FOREST = {
+    "trees": [
+        {
+            "trunk": {
+                "branch": {
+                    "leaves": [{"name": "a", "size": 1, "new": True}, {"name": "b"}],
+                    "first": None,
+                    "under": {"leaves": [], "first": {"name": "c"}},
+                },
+                "frozen": {"name": "cold"},
+            },
+            "age": 7,
+        }
+    ]
+}
+
+
+def test_models_inside_a_model_read_in_place_as_their_own_readers_would() -> None:
+    """Deeper than the levels read in place (a leaf is the fifth), through a model that
+    contains itself, beside a model read by its constructor, and what the server added
+    kept at every level."""
+    expected = Forest(
+        trees=[
+            Tree(
+                trunk=Trunk(
+                    branch=Branch(
+                        leaves=[Leaf(name="a", size=1), Leaf(name="b")],
+                        under=Branch(leaves=[], first=Leaf(name="c")),
+                    ),
+                    frozen=Frozen(name="cold"),
+                )
+            )
+        ]
+    )
+    for read in (serde.read(FOREST, Forest), serde.data_reader(Sighting)(FOREST, None).data):
+        assert read == expected
+        assert read.trees[0].model_extra == {"age": 7}
+        assert read.trees[0].trunk.branch.leaves[0].model_extra == {"new": True}
+        assert serde.converter.unstructure(read) == FOREST
+        assert serde.read(FOREST["trees"][0], Tree) == expected.trees[0]  # its own reader
+    given = serde.read({"leaves": ({"name": "t"},)}, Branch)  # a tuple: the list's own hook
+    assert given.leaves == [Leaf(name="t")]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            lambda tree: tree["trunk"].pop("branch"),
+            r"trees\[0\]\.trunk\.branch: required field missing",
+        ),
+        (
+            lambda tree: tree["trunk"].update(branch=[]),
+            r"trees\[0\]\.trunk\.branch: expected an object",
+        ),
+        (
+            lambda tree: tree["trunk"]["branch"].update(leaves={}),
+            r"trees\[0\]\.trunk\.branch\.leaves: expected a list, got dict",
+        ),
+        (
+            lambda tree: tree["trunk"]["branch"]["under"]["first"].pop("name"),
+            r"trees\[0\]\.trunk\.branch\.under\.first\.name: required field missing",
+        ),
+    ],
+)
+def test_a_model_read_in_place_that_does_not_fit_is_explained_with_its_path(
+    change: Any, problem: str
+) -> None:
+    forest = copy.deepcopy(FOREST)
+    change(forest["trees"][0])
+    with pytest.raises(ValueError, match=problem):
+        serde.read(forest, Forest)
+    with pytest.raises(ValueError, match=problem):
+        serde.data_reader(Sighting)(forest, None)
 
 
 @attrs.frozen

@@ -267,6 +267,52 @@ def test_encoded_events_round_trip_through_any_chunking(
     assert decoder.has_pending == ref_pending
 
 
+# What the API sends: blocks of one ``data: `` line, many to a chunk, which the decoder
+# cuts in one pass; mixed with blocks it must leave to the general rules.
+api_values = st.lists(
+    st.sampled_from(["data: ", "data:", "x", " ", ":", "{}", "\u20ac", "\x0b"]), max_size=4
+).map("".join)
+api_blocks = st.one_of(
+    api_values.map(lambda value: f"data: {value}\n\n"),
+    st.sampled_from(
+        [
+            "data:x\n\n",
+            "data: a\ndata: b\n\n",
+            "id: 7\n\n",
+            "retry: 30\n\n",
+            ": comment\n\n",
+            "\n",
+            "event: e\ndata: x\n\n",
+            "data: half",
+        ]
+    ),
+)
+api_streams = st.lists(api_blocks, max_size=12).map(lambda blocks: "".join(blocks).encode())
+
+
+@FAST
+@given(raw=api_streams, data=st.data())
+def test_streams_of_data_lines_read_as_the_reference_reads_them(
+    raw: bytes, data: st.DataObject
+) -> None:
+    assert outcome([raw]) == reference(raw)
+    assert outcome(split_at(raw, data.draw(cuts_for(raw)))) == reference(raw)
+
+
+def test_a_chunk_s_events_are_made_as_they_are_taken() -> None:
+    decoder = SSEDecoder()
+    decoder.feed(b"id: 1\nretry: 5\n\n")
+    events = decoder.events(b"data: a\n\n" * 3)
+    assert not isinstance(events, list)
+    assert (decoder.last_event_id, decoder.retry) == ("1", 5)  # the same, taken or not
+    assert list(events) == [
+        ServerSentEvent(data="a", id="1", retry=5),
+        ServerSentEvent(data="a", id="1"),
+        ServerSentEvent(data="a", id="1"),
+    ]
+    assert decoder.feed(b"data: b\n\n") == [ServerSentEvent(data="b", id="1")]
+
+
 # --------------------------------------------------------------------------------------------
 # One example per rule
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import codecs
 import functools
+import itertools
+from collections.abc import Iterable
 from typing import NamedTuple
 
 __all__ = ["EventTooLarge", "SSEDecoder", "ServerSentEvent"]
@@ -34,6 +36,10 @@ class ServerSentEvent(NamedTuple):
 _new_event = functools.partial(tuple.__new__, ServerSentEvent)  # pyright: ignore[reportUnknownMemberType]
 """``ServerSentEvent`` from a tuple of its four fields, with no Python call (a named
 tuple's own ``__new__`` is a Python function): one is made per streamed token."""
+
+
+_MESSAGE = itertools.repeat("message")
+_NO_RETRY = itertools.repeat(None)
 
 
 class EventTooLarge(ValueError):
@@ -122,6 +128,15 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Decode one chunk; return the events completed by it (often none, sometimes many)."""
+        return [*self.events(chunk)]
+
+    def events(self, chunk: bytes) -> Iterable[ServerSentEvent]:
+        """Decode one chunk; the events completed by it, as :meth:`feed` gives them.
+
+        Those of a run of one-line ``data`` blocks are made as they are taken, so that
+        a chunk of thousands of events (a replay, a burst) never holds them all at once.
+        The decoder's state is the same whether they are taken or not.
+        """
         if self._finished:
             raise ValueError("feed() called after flush()")
         text = self._decoder.decode(chunk)
@@ -154,6 +169,10 @@ class SSEDecoder:
         elif "\n\n" not in text:
             self._buffer(text)
             return []
+        elif text.startswith("data: ") and text.endswith("\n\n"):
+            data_only = self._data_lines(text)
+            if data_only is not None:
+                return data_only
         blocks = text.split("\n\n")
         rest = blocks.pop()
         if rest:
@@ -178,6 +197,23 @@ class SSEDecoder:
             else:
                 self._process_block(block, events)
         return events
+
+    def _data_lines(self, text: str) -> Iterable[ServerSentEvent] | None:
+        """The events of ``text`` when it is whole blocks of one ``data: `` line each (what
+        the API sends, often many to a chunk), cut in one pass; ``None`` for any other.
+
+        Blocks of one line each are cut by ``"\\n\\ndata: "`` exactly when the text has
+        two line feeds per block (a value holds no line feed), so counting them proves it.
+        """
+        values = text[6:-2].split("\n\ndata: ")
+        if text.count("\n") != 2 * len(values):
+            return None
+        events = map(_new_event, zip(_MESSAGE, values, itertools.repeat(self._last_id), _NO_RETRY))
+        if self._retry is None:
+            return events
+        first = next(events)._replace(retry=self._retry)  # a retry an earlier block sent
+        self._retry = None
+        return itertools.chain((first,), events)
 
     def _buffer(self, text: str) -> None:
         """Keep ``text`` of an unfinished event, within the limit."""

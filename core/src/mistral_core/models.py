@@ -258,6 +258,18 @@ def _tags(raw: dict[str, Any]) -> str:
 # --- request values that are not models ------------------------------------------------
 
 
+def resolved_fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
+    """The attrs fields of ``cls``, their types resolved on the class that declares them.
+
+    A subclass that is not an attrs class itself (``ParsedChatCompletionResponse``, which
+    narrows ``choices`` for type checkers) shares its base's fields: resolving its own
+    annotations would rewrite the base's field types, for every later reader of the base.
+    """
+    declaring = next(klass for klass in cls.__mro__ if "__attrs_attrs__" in vars(klass))
+    fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(attrs.resolve_types(declaring))
+    return fields
+
+
 @overload
 def register_request_value(kind: type[V], to_json: Callable[[V], Any]) -> None: ...
 

@@ -48,6 +48,7 @@ from .models import (
     Unset,
     extra_of,
     register_request_value,
+    resolved_fields,
     taught_value,
 )
 
@@ -138,26 +139,28 @@ def data_reader(cls: type[T]) -> Callable[[Any, object], T]:
     with no dict around it.
 
     One call per streamed token, where ``cls(data=reader(data_type)(payload))`` makes
-    three; a payload that does not fit raises the ``ValueError`` of :func:`reader`.
+    three (the models inside written in place, see :class:`_ReaderSource`); a payload
+    that does not fit raises the ``ValueError`` of :func:`reader`.
     """
     model_class: Any = cls
-    data_type = attrs.fields(attrs.resolve_types(model_class))[0].type
-    structure = converter.get_structure_hook(data_type)
+    data_type: Any = resolved_fields(model_class)[0].type
     if not _can_fill_slots(cls):  # made by its constructor, which may check more
         read_data = reader(data_type)
         return lambda payload, _: cls(data=read_data(payload))  # type: ignore[call-arg]
-    new = object.__new__
-
-    def read_one(payload: Any, _: object) -> T:
-        model: Any = new(cls)
-        try:
-            model.data = structure(payload, data_type)
-        except Exception as error:
-            raise ValueError(_explained(error, payload, data_type, strict=False)) from None
-        model._extra = None
-        return model  # type: ignore[no-any-return]
-
-    return read_one
+    source = _ReaderSource(converter, forbid_extra_keys=False)
+    source.namespace.update(__event=cls, __data_type=data_type, __explained=_explained)
+    read = source.value(data_type, "data", "o", "i.data", (cls,)) or ["i.data = o"]
+    lines = ["i = __new(__event)", *read, "i._extra = None", "return i"]
+    return source.compiled(
+        "read_event",
+        [
+            "try:",
+            *_indented(lines),
+            "except Exception as error:",
+            "    raise ValueError(__explained(error, o, __data_type, strict=False)) from None",
+        ],
+        cls,
+    )
 
 
 def _explained(fast_error: Exception, value: Any, cls: type, *, strict: bool) -> str:
@@ -439,79 +442,213 @@ def _fast_structure_fn(
     keyword argument (or one slot set), an optional one found with ``in`` and ``[]`` or,
     in a large model, one ``o.get`` (see :data:`_FEW_FIELDS`), and a field that JSON
     gives as it is (``str``, ``int``...) is read with no call at all; in responses, nor
-    are lists, open enums and ``None`` (see :func:`_inline_read`), and in requests a value
-    of the field's one primitive type (see :func:`_inline_check`). A missing required key
-    raises ``KeyError``, an unknown one (when forbidden) ``ValueError``; :func:`_explained`
-    says which, with a detailed pass. Otherwise the keys left over are the model's
-    ``_extra`` (``None`` when there are none, which one set comparison tells), so that
-    nothing the server sent is lost.
+    are lists, open enums and ``None`` (see :func:`_inline_read`), nor the models nested
+    in the model (see :class:`_ReaderSource`), and in requests a value of the field's one
+    primitive type (see :func:`_inline_check`). A missing required key raises
+    ``KeyError``, an unknown one (when forbidden) ``ValueError``; :func:`_explained` says
+    which, with a detailed pass. Otherwise the keys left over are the model's ``_extra``
+    (``None`` when there are none, which one set comparison tells), so that nothing the
+    server sent is lost.
     """
-    attrs.resolve_types(cls)
-    keys = [field.metadata.get(JSON_NAME, field.name) for field in attrs.fields(cls)]
-    namespace: dict[str, Any] = {"__cls": cls, "__keys": frozenset(keys), "__Mapping": Mapping}
-    check = "    if not __keys.issuperset(o):\n        raise ValueError('unknown field')\n"
-    fills_slots = _can_fill_slots(cls)
-    namespace["__new"] = object.__new__
-    namespace["__set"] = object.__setattr__
-    namespace["__absent"] = _ABSENT
-    one_lookup = len(attrs.fields(cls)) > _FEW_FIELDS and not forbid_extra_keys
-    statements: list[str] = []  # setting the slots of a new instance, or else
-    arguments: list[str] = []  # the keyword arguments of the class
-    for index, field in enumerate(attrs.fields(cls)):
-        key = repr(keys[index])
-        try:
-            hook = conv.get_structure_hook(field.type)
-        except RecursionError:  # a model that contains itself: look the hook up late
-            hook = conv.structure
-        read = None  # an expression of ``v``, the JSON value; none: taken as it is
-        if hook is not _passthrough:
-            namespace[f"__hook{index}"], namespace[f"__type{index}"] = hook, field.type
-            read = f"__hook{index}(v, __type{index})"
-            if fills_slots and not forbid_extra_keys:
-                read = _inline_read(conv, field.type, index, namespace) or read
-            elif fills_slots:
-                read = _inline_check(conv, field.type, index) or read
-        default = None
-        if field.default is not attrs.NOTHING:
-            namespace[f"__default{index}"] = field.default
-            default = f"__default{index}"
+    source = _ReaderSource(conv, forbid_extra_keys=forbid_extra_keys)
+    lines = [*source.model(cls, "o", ()), "return i"]
+    return source.compiled("structure", lines, cls)
+
+
+class _ReaderSource:
+    """The source of one generated reader, and the namespace it runs in.
+
+    In a response's reader (lenient, slots filled), a field that holds a model, or a list
+    of models, is read by statements written in place rather than by a call to that
+    model's own reader, down to :data:`_INLINE_DEPTH` levels and up to
+    :data:`_INLINE_MODELS` models (a model that contains itself is not written inside
+    itself): a streamed event is then one call, not four.
+    Each model written gets a number, which names its constants in the namespace.
+    """
+
+    def __init__(self, conv: cattrs.Converter, *, forbid_extra_keys: bool) -> None:
+        self._conv = conv
+        self._forbid_extra_keys = forbid_extra_keys
+        self._models = 0
+        self.namespace: dict[str, Any] = {
+            "__Mapping": Mapping,
+            "__new": object.__new__,
+            "__set": object.__setattr__,
+            "__absent": _ABSENT,
+        }
+
+    def compiled(self, name: str, lines: list[str], cls: Any) -> StructureHook:
+        """The function ``name(o, _)`` whose body is ``lines``."""
+        source = f"def {name}(o, _):\n" + "".join(f"    {line}\n" for line in lines)
+        label = f"<mistral_core {name} {_root_name(cls)}>"
+        exec(compile(source, label, "exec"), self.namespace)
+        return self.namespace[name]  # type: ignore[no-any-return]
+
+    def model(self, cls: type, source: str, outer: tuple[type, ...]) -> list[str]:
+        """Lines that read ``cls`` from the JSON object named ``source`` into a new
+        instance, named ``i`` (``i1``, ``i2``... inside the ``outer`` models)."""
+        number = self._models
+        self._models += 1
+        prefix = "" if number == 0 else f"{number}_"
+        depth = len(outer)
+        instance, value = ("i", "v") if depth == 0 else (f"i{depth}", f"v{depth}")
+        fields = resolved_fields(cls)
+        keys = [field.metadata.get(JSON_NAME, field.name) for field in fields]
+        cls_name, keys_name = f"__cls{number or ''}", f"__keys{number or ''}"
+        self.namespace[cls_name], self.namespace[keys_name] = cls, frozenset(keys)
+        fills_slots = _can_fill_slots(cls)
+        one_lookup = len(fields) > _FEW_FIELDS and not self._forbid_extra_keys
+        lines = [  # a string or a list is not an object, even where every field is optional
+            f"if {source}.__class__ is not dict and not isinstance({source}, __Mapping):",
+            "    raise TypeError('expected an object')",
+        ]
+        if self._forbid_extra_keys:
+            lines += [
+                f"if not {keys_name}.issuperset({source}):",
+                "    raise ValueError('unknown field')",
+            ]
+        if fills_slots:
+            lines.append(f"{instance} = __new({cls_name})")
+        arguments: list[str] = []  # the keyword arguments of the class, when it is called
+        for index, field in enumerate(fields):
+            key, name = repr(keys[index]), f"{prefix}{index}"
+            default = None
+            if field.default is not attrs.NOTHING:
+                default = f"__default{name}"
+                self.namespace[default] = field.default
+            if not fills_slots:
+                arguments.append(f"{field.alias}={self._argument(field.type, name, key, default)}")
+                continue
+            target = f"{instance}.{field.name}"
+            read = self.value(field.type, name, value, target, (*outer, cls))
+            if read is None and default is None:  # required: a missing key raises KeyError
+                lines.append(f"{target} = {source}[{key}]")
+            elif read is None and one_lookup:
+                lines.append(f"{target} = {source}.get({key}, {default})")
+            elif read is None:
+                lines.append(f"{target} = {source}[{key}] if {key} in {source} else {default}")
+            elif default is None:
+                lines += [f"{value} = {source}[{key}]", *read]
+            elif one_lookup:  # the value read when present, the default as it is when absent
+                lines.append(f"{value} = {source}.get({key}, __absent)")
+                lines += _either(f"{value} is __absent", [f"{target} = {default}"], read)
+            else:
+                lines += _either(
+                    f"{key} in {source}",
+                    [f"{value} = {source}[{key}]", *read],
+                    [f"{target} = {default}"],
+                )
         if not fills_slots:
-            value = f"o[{key}]" if read is None else f"__hook{index}(o[{key}], __type{index})"
-            if default is not None:
-                value = f"{value} if {key} in o else {default}"
-            arguments.append(f"{field.alias}={value}")
-        elif default is None:  # required: a missing key raises KeyError
-            statements.append(
-                f"    i.{field.name} = o[{key}]"
-                if read is None
-                else f"    v = o[{key}]\n    i.{field.name} = {read}"
+            lines.append(f"{instance} = {cls_name}({', '.join(arguments)})")
+        if issubclass(cls, Model):
+            extra = "None" if self._forbid_extra_keys else _left_over(keys_name, source)
+            setter = (
+                f"{instance}._extra = {{}}" if fills_slots else f"__set({instance}, '_extra', {{}})"
             )
-        elif not one_lookup:
-            statements.append(
-                f"    i.{field.name} = o[{key}] if {key} in o else {default}"
-                if read is None
-                else f"    if {key} in o:\n        v = o[{key}]\n        i.{field.name} = {read}\n"
-                f"    else:\n        i.{field.name} = {default}"
+            lines.append(setter.format(extra))
+        return lines
+
+    def _argument(self, t: Any, name: str, key: str, default: str | None) -> str:
+        """The keyword argument of a field of type ``t``, for a class that is called."""
+        hook = self._hook(t, name)
+        value = f"o[{key}]" if hook is None else f"__hook{name}(o[{key}], __type{name})"
+        return value if default is None else f"{value} if {key} in o else {default}"
+
+    def _hook(self, t: Any, name: str) -> StructureHook | None:
+        """The hook of type ``t`` as ``__hook{name}`` (and ``t`` as ``__type{name}``), or
+        ``None`` for a type that JSON gives as it is."""
+        try:
+            hook = self._conv.get_structure_hook(t)
+        except RecursionError:  # a model that contains itself: look the hook up late
+            hook = self._conv.structure
+        if hook is _passthrough:
+            return None
+        self.namespace[f"__hook{name}"], self.namespace[f"__type{name}"] = hook, t
+        return hook
+
+    def value(
+        self, t: Any, name: str, value: str, target: str, outer: tuple[type, ...]
+    ) -> list[str] | None:
+        """Lines that set ``target`` to the JSON value named ``value`` read as ``t``, or
+        ``None`` where the JSON value is taken as it is."""
+        if not self._forbid_extra_keys:
+            nested = self._nested(t, name, value, target, outer)
+            if nested is not None:
+                return nested
+        if self._hook(t, name) is None:
+            return None
+        read = f"__hook{name}({value}, __type{name})"
+        if self._forbid_extra_keys:
+            read = _inline_check(self._conv, t, name) or read
+        else:
+            read = _inline_read(self._conv, t, name, self.namespace, value) or read
+        return [f"{target} = {read}"]
+
+    def _nested(
+        self, t: Any, name: str, value: str, target: str, outer: tuple[type, ...]
+    ) -> list[str] | None:
+        """For a field that holds a model or a list of models: the statements that read
+        it in place (``None`` for any other field, or past the depth written in place)."""
+        members = _members(t)
+        member = members[0] if len(members) == 1 else None
+        is_list = typing.get_origin(member) is list
+        model = _item_type(member) if is_list else member
+        if not self._inlined(model, outer):
+            return None
+        depth = len(outer)
+        if is_list:
+            items, item = f"l{depth}", f"o{depth}"
+            _hook_in(self._conv, t, self.namespace, f"__hook{name}")
+            self.namespace[f"__type{name}"] = t
+            loop = [
+                f"{items} = []",
+                f"for {item} in {value}:",
+                *_indented([*self.model(model, item, outer), f"{items}.append(i{depth})"]),
+                f"{target} = {items}",
+            ]
+            lines = _either(
+                f"{value}.__class__ is list",
+                loop,
+                [f"{target} = __hook{name}({value}, __type{name})"],
             )
-        elif read is None:
-            statements.append(f"    i.{field.name} = o.get({key}, {default})")
-        else:  # a value to read when present, the default (as it is) when absent
-            statements.append(
-                f"    v = o.get({key}, __absent)\n"
-                f"    i.{field.name} = {default} if v is __absent else {read}"
-            )
-    source = "def structure(o, _):\n" + _OBJECT_CHECK + (check if forbid_extra_keys else "")
-    if fills_slots:
-        source += "    i = __new(__cls)\n" + "\n".join(statements) + "\n"
-    else:
-        source += f"    i = __cls({', '.join(arguments)})\n"
-    if issubclass(cls, Model):
-        extra = "None" if forbid_extra_keys else _LEFT_OVER
-        setter = "i._extra = {}" if fills_slots else "__set(i, '_extra', {})"
-        source += f"    {setter.format(extra)}\n"
-    source += "    return i\n"
-    exec(compile(source, f"<mistral_core structure {cls.__qualname__}>", "exec"), namespace)
-    return namespace["structure"]  # type: ignore[no-any-return]
+        else:
+            lines = [*self.model(model, value, outer), f"{target} = i{depth}"]
+        if _is_union(t) and type(None) in typing.get_args(t):
+            lines = _either(f"{value} is None", [f"{target} = None"], lines)
+        return lines
+
+    def _inlined(self, model: Any, outer: tuple[type, ...]) -> typing.TypeGuard[type]:
+        """Whether a response's ``model`` is read in place, inside the ``outer`` models."""
+        return (
+            len(outer) <= _INLINE_DEPTH
+            and self._models < _INLINE_MODELS
+            and isinstance(model, type)
+            and attrs.has(model)
+            and issubclass(model, Model)
+            and model not in outer
+            and _can_fill_slots(model)
+        )
+
+
+def _either(condition: str, then: list[str], otherwise: list[str]) -> list[str]:
+    """``if condition: then, else: otherwise``, as lines."""
+    return [f"if {condition}:", *_indented(then), "else:", *_indented(otherwise)]
+
+
+def _indented(lines: list[str]) -> list[str]:
+    return [f"    {line}" for line in lines]
+
+
+_INLINE_DEPTH = 3
+"""How many levels of nested models below its own a response's reader writes in place:
+a streamed event's chunk, the chunk's choices and their deltas; deeper ones (a delta's
+tool calls) are read by calls."""
+
+_INLINE_MODELS = 8
+"""How many models one reader writes in all, its own included: the answer of a chat
+completion or a streamed chunk needs 5; a model of many nested models (an MCP
+connector's card) reads the rest by calls, which keeps its reader's source, and the
+time to compile it on the first call, small."""
 
 
 _FEW_FIELDS = 6
@@ -531,30 +668,31 @@ _ABSENT = object()
 
 
 def _inline_read(
-    conv: cattrs.Converter, t: Any, index: int, namespace: dict[str, Any]
+    conv: cattrs.Converter, t: Any, name: str, namespace: dict[str, Any], value: str = "v"
 ) -> str | None:
-    """An expression that reads a response's field of type ``t`` from ``v`` with no call
-    in the common cases (a list, an open enum, ``None``, a model in an optional field, a
-    string in ``str | list[Chunk]``), or ``None`` when the field's hook is as fast.
+    """An expression that reads a response's field of type ``t`` from the JSON value
+    named ``value`` with no call in the common cases (a list, an open enum, ``None``, a
+    model in an optional field, a string in ``str | list[Chunk]``), or ``None`` when the
+    field's hook is as fast.
 
     Readers of responses only. Whatever the expression does not take itself (a tuple
     for a list, a ``str`` subclass for an enum) goes to the field's own hook,
-    ``__hook{index}``, so that the result is always the hook's.
+    ``__hook{name}``, so that the result is always the hook's.
     """
     members = _members(t)
-    hook = f"__hook{index}(v, __type{index})"
+    hook = f"__hook{name}({value}, __type{name})"
     read = hook
     if len(members) == 1:
-        read = _inline_member(conv, members[0], t, index, namespace) or read
+        read = _inline_member(conv, members[0], t, name, namespace, value) or read
     elif as_is := _union_plan(_union_candidates(conv, members))[2]:
-        namespace[f"__as_is{index}"] = as_is
-        read = f"v if v.__class__ in __as_is{index} else {hook}"
+        namespace[f"__as_is{name}"] = as_is
+        read = f"{value} if {value}.__class__ in __as_is{name} else {hook}"
     if _is_union(t) and type(None) in typing.get_args(t):
-        read = f"None if v is None else {read}"
+        read = f"None if {value} is None else {read}"
     return None if read == hook else read
 
 
-def _inline_check(conv: cattrs.Converter, t: Any, index: int) -> str | None:
+def _inline_check(conv: cattrs.Converter, t: Any, name: str) -> str | None:
     """For a request's field of type ``t``: an expression that takes a value of exactly
     a primitive type that ``t`` holds (or ``None``, where it may be null) with no call,
     and leaves everything else to the field's hook, which checks it (``int`` for
@@ -572,7 +710,7 @@ def _inline_check(conv: cattrs.Converter, t: Any, index: int) -> str | None:
     if not exact:
         return None
     taken = " or ".join(f"v.__class__ is {kind.__name__}" for kind in exact)
-    read = f"v if {taken} else __hook{index}(v, __type{index})"
+    read = f"v if {taken} else __hook{name}(v, __type{name})"
     if _is_union(t) and type(None) in typing.get_args(t):
         read = f"None if v is None else {read}"
     return read
@@ -592,24 +730,29 @@ def _members(t: Any) -> list[Any]:
 
 
 def _inline_member(
-    conv: cattrs.Converter, member: Any, t: Any, index: int, namespace: dict[str, Any]
+    conv: cattrs.Converter, member: Any, t: Any, name: str, namespace: dict[str, Any], value: str
 ) -> str | None:
     """The expression of :func:`_inline_read` for the one type a field of type ``t`` holds
     (``None`` for a model that is the field's type: its hook is the field's)."""
+    hook = f"__hook{name}({value}, __type{name})"
     if _is_open_enum(member):
-        namespace[f"__enum{index}"] = member._value2member_map_
-        return f"__enum{index}.get(v, v) if v.__class__ is str else __hook{index}(v, __type{index})"
+        namespace[f"__enum{name}"] = member._value2member_map_
+        return f"__enum{name}.get({value}, {value}) if {value}.__class__ is str else {hook}"
     if typing.get_origin(member) is list:
         item_type = _item_type(member)
-        namespace[f"__itemtypes{index}"] = itertools.repeat(item_type)
-        item = _hook_in(conv, item_type, namespace, f"__item{index}")
-        items = "[*v]" if item is _passthrough else f"[*map(__item{index}, v, __itemtypes{index})]"
-        return f"{items} if v.__class__ is list else __hook{index}(v, __type{index})"
+        namespace[f"__itemtypes{name}"] = itertools.repeat(item_type)
+        item = _hook_in(conv, item_type, namespace, f"__item{name}")
+        items = (
+            f"[*{value}]"
+            if item is _passthrough
+            else f"[*map(__item{name}, {value}, __itemtypes{name})]"
+        )
+        return f"{items} if {value}.__class__ is list else {hook}"
     if member is t:
         return None
-    namespace[f"__membertype{index}"] = member
-    _hook_in(conv, member, namespace, f"__member{index}")
-    return f"__member{index}(v, __membertype{index})"
+    namespace[f"__membertype{name}"] = member
+    _hook_in(conv, member, namespace, f"__member{name}")
+    return f"__member{name}({value}, __membertype{name})"
 
 
 def _hook_in(conv: cattrs.Converter, t: Any, namespace: dict[str, Any], name: str) -> StructureHook:
@@ -631,14 +774,13 @@ def _hook_in(conv: cattrs.Converter, t: Any, namespace: dict[str, Any], name: st
     return look_up
 
 
-_LEFT_OVER = "None if __keys.issuperset(o) else {k: v for k, v in o.items() if k not in __keys}"
-"""The keys of a JSON object that no field of the model takes."""
-
-_OBJECT_CHECK = (
-    "    if o.__class__ is not dict and not isinstance(o, __Mapping):\n"
-    "        raise TypeError('expected an object')\n"
-)
-"""A string or a list is not an object, even where every field is optional."""
+def _left_over(keys: str, source: str) -> str:
+    """An expression: the keys of the JSON object ``source`` that no field of the model
+    (whose JSON keys are the set ``keys``) takes, ``None`` when there are none."""
+    return (
+        f"None if {keys}.issuperset({source}) else "
+        f"{{key: item for key, item in {source}.items() if key not in {keys}}}"
+    )
 
 
 def _can_fill_slots(cls: type) -> bool:
@@ -698,11 +840,10 @@ def _fast_unstructure_fn(
     class (:class:`_ClassHooks`), and what the server sent beyond the fields (``_extra``)
     goes back as it came.
     """
-    attrs.resolve_types(cls)
     namespace: dict[str, Any] = {"__UNSET": UNSET, "__plain": _PLAIN_JSON}
     required: list[str] = []
     optional: list[str] = []
-    for index, field in enumerate(attrs.fields(cls)):
+    for index, field in enumerate(resolved_fields(cls)):
         key = repr(field.metadata.get(JSON_NAME, field.name) if json_names else field.name)
         namespace[f"__hook{index}"] = _unstructure_hook(conv, field.type, by_class)
         value = f"v if v.__class__ in __plain else __hook{index}(v)"
@@ -966,7 +1107,7 @@ def _best_fit_first(candidates: list[Candidate]) -> list[Candidate]:
 def _constants(cls: type) -> list[tuple[str, tuple[Any, ...]]]:
     """The JSON keys of a model's ``Literal`` fields, with the values each may hold."""
     constants: list[tuple[str, tuple[Any, ...]]] = []
-    for field in attrs.fields(attrs.resolve_types(cls)):
+    for field in resolved_fields(cls):
         members = typing.get_args(field.type) if _is_union(field.type) else (field.type,)
         allowed = tuple(v for m in members if _is_literal(m) for v in typing.get_args(m))
         if allowed:

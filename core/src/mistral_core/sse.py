@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
@@ -190,7 +190,7 @@ class _StreamBase(Generic[T]):
                 f"stream event is not JSON ({_json.problem(exc)}): {data[:200]!r}", self.http
             ) from None
 
-    def _items_of(self, events: list[ServerSentEvent]) -> Iterator[T]:
+    def _items_of(self, events: Iterable[ServerSentEvent]) -> Iterator[T]:
         """The parsed items of events; raises for an error event or unreadable data.
 
         On the hot path of streaming (once per token): written as one loop on purpose.
@@ -259,7 +259,7 @@ class EventStream(_StreamBase[T]):
                     self._check_deadline()
                     if self._kept is not None:
                         self._make_room(len(chunk))
-                    yield from self._items_of(self._decoder.feed(chunk))
+                    yield from self._items_of(self._decoder.events(chunk))
                     if self._finished:
                         break
                 else:
@@ -309,7 +309,7 @@ class AsyncEventStream(_StreamBase[T]):
                     self._check_deadline()
                     if self._kept is not None:
                         self._make_room(len(chunk))
-                    for item in self._items_of(self._decoder.feed(chunk)):
+                    for item in self._items_of(self._decoder.events(chunk)):
                         yield item
                     if self._finished:
                         break

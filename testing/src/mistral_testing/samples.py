@@ -31,7 +31,7 @@ import attrs
 
 from mistral_core import serde
 from mistral_core._guards import is_array, is_object
-from mistral_core.models import Tagged, UnknownVariant, Unset
+from mistral_core.models import Tagged, UnknownVariant, Unset, resolved_fields
 
 if TYPE_CHECKING:
     from mistral_core import Operation
@@ -43,13 +43,12 @@ def sample_json(
     cls: type, *, full: bool = False, seed: int = 0, _outer: tuple[type, ...] = ()
 ) -> Any:
     """The JSON object of a valid ``cls``."""
-    attrs.resolve_types(cls)
     full = full and cls not in _outer  # inside itself: the required fields only
     return {
         a.metadata.get(serde.JSON_NAME, a.name): sample_value(
             a.type, full=full, seed=seed, _outer=(*_outer, cls)
         )
-        for a in attrs.fields(cls)
+        for a in resolved_fields(cls)
         if full or a.default is attrs.NOTHING or _is_literal(a.type)
     }
 

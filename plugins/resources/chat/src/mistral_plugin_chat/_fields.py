@@ -18,6 +18,8 @@ from typing import Any
 
 import attrs
 
+from mistral_core.models import resolved_fields
+
 __all__ = [
     "OMITTED",
     "REQUIRED",
@@ -84,7 +86,7 @@ def _class_fields(cls: type) -> tuple[Field, ...] | None:
 def _attrs_fields(cls: Any) -> list[Field]:
     return [
         Field(a.name, a.type, a.metadata.get(DESCRIPTION), _attrs_default(a.default))
-        for a in attrs.fields(attrs.resolve_types(cls))
+        for a in resolved_fields(cls)
     ]
 
 
