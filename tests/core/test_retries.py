@@ -7,8 +7,10 @@ slept, and where elapsed time matters a fake clock replaces the one of :mod:`mis
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
+import gc
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import SimpleNamespace
@@ -35,6 +37,8 @@ from mistral_core import (
     RetryConfig,
     _transport,
 )
+from mistral_core._call import PreparedCall
+from mistral_core._transport import Attempts
 from tests.payloads import API_KEY, CHAT_PATH, chat_response, chunk, sse, user_says
 
 MODEL = "mistral-small-latest"
@@ -1091,3 +1095,23 @@ def test_retry_after_http_date_without_zone_is_read_as_utc(
     monkeypatch.setattr("time.time", lambda: 784111767.0)  # Sun, 06 Nov 1994 08:49:27 GMT
     assert _server_delay({"retry-after": "Sun, 06 Nov 1994 08:49:37 -0000"}) == 10.0
     assert _server_delay({"retry-after": "Sun, 06 Nov 1994 08:49:37 GMT"}) == 10.0
+
+
+@pytest.mark.parametrize("outcome", ["answered", "failed"])
+def test_a_finished_call_is_freed_without_the_garbage_collector(
+    client: Mistral, api: respx.MockRouter, outcome: str
+) -> None:
+    """A call and its retry loop refer to nothing that refers back to them: when the call
+    is done they are freed at once, and a program's collector has none of them to find."""
+    api.post(CHAT_PATH).mock(
+        side_effect=[failing(503), ok() if outcome == "answered" else failing(400)]
+    )
+    gc.collect()
+    gc.disable()
+    try:
+        with contextlib.suppress(APIError):
+            complete(client)
+        left = [o for o in gc.get_objects() if isinstance(o, (PreparedCall, Attempts))]
+    finally:
+        gc.enable()
+    assert left == []

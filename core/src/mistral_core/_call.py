@@ -38,7 +38,7 @@ from ._body import (
 )
 from ._config import check_headers, check_retry_config, check_timeout_ms, server_url
 from ._guards import is_list_or_tuple, is_mapping, is_object
-from ._transport import Attempts, merge_headers, set_headers
+from ._transport import Attempts, Plan, merge_headers, set_headers
 from ._version import __version__
 from .errors import (
     APIError,
@@ -223,20 +223,18 @@ class PreparedCall(Generic[R, E]):
         if client._hooks is not None:
             self.observers = _observers(self, client._hooks)
 
-    def attempts(self, build_request: Any) -> Attempts:
+    def plan(self, build_request: Any) -> Plan:
         """The retry loop of this call, building each attempt with ``build_request``."""
         self._attempts = Attempts(
-            lambda: self._request(build_request),
             hooks=self.client._hooks,
             observers=self.observers,
-            context=self._context,
             retry_config=self.retry_config,
             stream=self.stream,
             logger=self.client._config.logger,
             max_response_bytes=self.client._config.max_response_bytes,
             deadline=self.deadline,
         )
-        return self._attempts
+        return self._attempts.plan(functools.partial(self._request, build_request), self._context)
 
     def _request(self, build_request: Any) -> httpx.Request:
         """One attempt's request; httpx streams a form, its files rewound to their start.
@@ -281,7 +279,7 @@ class PreparedCall(Generic[R, E]):
     def report(self, error: MistralError) -> None:
         """Tell the ``mistral_after_error`` hooks about an error found after the attempts."""
         if self._attempts is not None:
-            self._attempts.report(error)
+            self._attempts.report(error, self._context)
 
     def failed(self, error: BaseException) -> None:
         """Tell the observers that the call failed (before it gave a result)."""

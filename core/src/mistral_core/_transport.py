@@ -56,28 +56,32 @@ class Step(enum.Enum):
 
 
 Plan = Generator[tuple[Step, Any], Any, httpx.Response]
+Context = Callable[[int], "RequestContext"]
+"""The context the hooks are given for an attempt (numbered from 1)."""
 
 
 class Attempts:
-    """One call, from the first attempt to a response worth returning or an error."""
+    """One call, from the first attempt to a response worth returning or an error.
+
+    It holds no reference to the call that made it: what builds each attempt's request
+    and each hook's context is given to :meth:`plan` and lives as long as the plan runs,
+    so that a call and its attempts are freed when the call is done, without waiting
+    for the garbage collector.
+    """
 
     def __init__(
         self,
-        build: Callable[[], httpx.Request],
         *,
         hooks: pluggy.PluginManager | None,
         observers: tuple[CallObserver, ...],
-        context: Callable[[int], RequestContext],
         retry_config: RetryConfig | None,
         stream: bool,
         logger: _logging.Logger | None,
         max_response_bytes: int,
         deadline: float | None,
     ) -> None:
-        self._build = build
         self._hooks = hooks.hook if hooks is not None else None
         self._observers = observers
-        self._context = context
         self._retry_config = retry_config
         self._stream = stream
         self._logger = logger
@@ -86,19 +90,20 @@ class Attempts:
         """When the call's ``timeout_ms`` ends (``time.monotonic()``); ``None``: never."""
         self.retries = 0
 
-    def plan(self) -> Plan:
-        """The steps of the call; raises the typed error once all attempts are spent."""
+    def plan(self, build: Callable[[], httpx.Request], context: Context) -> Plan:
+        """The steps of the call, each attempt's request made by ``build``; raises the
+        typed error once all attempts are spent."""
         try:
-            return (yield from self._attempt_until_done())
+            return (yield from self._attempt_until_done(build, context))
         except MistralError as error:
-            self.report(error)
+            self.report(error, context)
             raise
 
-    def report(self, error: MistralError) -> None:
+    def report(self, error: MistralError, context: Context) -> None:
         """Call the ``mistral_after_error`` hooks (once per call: the error to be raised)."""
         hook = self._hook("mistral_after_error")
         if hook is not None:
-            hook(error=error, context=self._context(self.retries + 1))
+            hook(error=error, context=context(self.retries + 1))
 
     def _hook(self, name: str) -> pluggy.HookCaller | None:
         """The hook ``name`` when some plugin implements it (most calls have none)."""
@@ -107,14 +112,13 @@ class Attempts:
         hook: pluggy.HookCaller = getattr(self._hooks, name)
         return hook if hook.get_hookimpls() else None
 
-    def _attempt_until_done(self) -> Plan:
+    def _attempt_until_done(self, build: Callable[[], httpx.Request], context: Context) -> Plan:
         retry = self._retry_config.start() if self._retry_config is not None else None
         while True:
-            request = self._build()
+            request = build()
             hook = self._hook("mistral_before_request")
             if hook is not None:
-                context = self._context(self.retries + 1)
-                request = hook(request=request, context=context) or request
+                request = hook(request=request, context=context(self.retries + 1)) or request
             for observer in self._observers:
                 observer.attempt(request, self.retries + 1)
             yield Step.SIGN, request
@@ -135,8 +139,9 @@ class Attempts:
             else:
                 hook = self._hook("mistral_after_response")
                 if hook is not None:
-                    context = self._context(self.retries + 1)
-                    response = hook(response=response, context=context) or response
+                    response = (
+                        hook(response=response, context=context(self.retries + 1)) or response
+                    )
                 if self._logger is not None:
                     _logging.log_response(self._logger, response, time.monotonic() - started)
                 if response.is_success:

@@ -272,7 +272,7 @@ class Resource:
     def _send(self, call: PreparedCall[Any, Any]) -> httpx.Response:
         try:  # (making the HTTP client on the first call may fail too: a bad SSL_CERT_FILE)
             http = self._client._http.sync()
-            plan = call.attempts(http.build_request).plan()
+            plan = call.plan(http.build_request)
             return run_sync(plan, http, self._auth_of(call))
         except BaseException as error:  # an error, or an interruption: the call is over
             call.failed(error)
@@ -283,7 +283,7 @@ class Resource:
     async def _send_async(self, call: PreparedCall[Any, Any]) -> httpx.Response:
         try:  # (the loop's HTTP client is made, or awaited, on its first call: in the call)
             http = await self._client._http.async_()
-            plan = call.attempts(http.build_request).plan()
+            plan = call.plan(http.build_request)
             return await run_async(plan, http, self._auth_of(call))
         except BaseException as error:  # an error, or a cancellation: the call is over
             call.failed(error)
