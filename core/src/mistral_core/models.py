@@ -255,9 +255,6 @@ def _tags(raw: dict[str, Any]) -> str:
     return ", ".join(said) or "no tag"
 
 
-# --- request values that are not models ------------------------------------------------
-
-
 def resolved_fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
     """The attrs fields of ``cls``, their types resolved on the class that declares them.
 
@@ -268,6 +265,9 @@ def resolved_fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
     declaring = next(klass for klass in cls.__mro__ if "__attrs_attrs__" in vars(klass))
     fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(attrs.resolve_types(declaring))
     return fields
+
+
+# --- request values that are not models ------------------------------------------------
 
 
 @overload
