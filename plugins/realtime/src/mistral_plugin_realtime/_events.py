@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
@@ -256,34 +257,24 @@ RealtimeSpeechEvent = KnownSpeechEvent | UnknownRealtimeEvent
 """What a speech connection yields."""
 
 
+def _readers_by_type(union: Any) -> dict[str, Callable[[Any], Any]]:
+    """How to read each event of ``union``, by its ``type`` (each class's constant)."""
+    return {
+        str(attrs.fields_dict(event)["type"].default): serde.reader(event)
+        for event in typing.get_args(union)
+    }
+
+
 @functools.cache
 def transcription_readers() -> Mapping[str, Callable[[Any], KnownTranscriptionEvent]]:
     """How to read each transcription event, by its ``type`` (made on first use)."""
-    return {
-        "session.created": serde.reader(RealtimeTranscriptionSessionCreated),
-        "session.updated": serde.reader(RealtimeTranscriptionSessionUpdated),
-        "error": serde.reader(RealtimeTranscriptionError),
-        "transcription.language": serde.reader(TranscriptionStreamLanguage),
-        "transcription.segment": serde.reader(TranscriptionStreamSegmentDelta),
-        "transcription.text.delta": serde.reader(TranscriptionStreamTextDelta),
-        "transcription.done": serde.reader(TranscriptionStreamDone),
-        "turn.start": serde.reader(TurnDetectionStartEvent),
-        "turn.eager_end": serde.reader(TurnDetectionEagerEndEvent),
-        "turn.resume": serde.reader(TurnDetectionResumeEvent),
-        "turn.end": serde.reader(TurnDetectionEndEvent),
-    }
+    return _readers_by_type(KnownTranscriptionEvent)
 
 
 @functools.cache
 def speech_readers() -> Mapping[str, Callable[[Any], KnownSpeechEvent]]:
     """How to read each speech event, by its ``type`` (made on first use)."""
-    return {
-        "session.created": serde.reader(RealtimeSpeechSessionCreated),
-        "session.updated": serde.reader(RealtimeSpeechSessionUpdated),
-        "error": serde.reader(RealtimeSpeechError),
-        "speech.audio.delta": serde.reader(SpeechStreamAudioDelta),
-        "speech.audio.done": serde.reader(SpeechStreamDone),
-    }
+    return _readers_by_type(KnownSpeechEvent)
 
 
 def audio_bytes(event: SpeechStreamAudioDelta) -> bytes:
