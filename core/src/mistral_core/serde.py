@@ -517,7 +517,8 @@ class _ReaderSource:
                 default = f"__default{name}"
                 self.namespace[default] = field.default
             if not fills_slots:
-                arguments.append(f"{field.alias}={self._argument(field.type, name, key, default)}")
+                argument = self._argument(field.type, name, source, key, default)
+                arguments.append(f"{field.alias}={argument}")
                 continue
             target = f"{instance}.{field.name}"
             read = self.value(field.type, name, value, target, (*outer, cls))
@@ -548,11 +549,11 @@ class _ReaderSource:
             lines.append(setter.format(extra))
         return lines
 
-    def _argument(self, t: Any, name: str, key: str, default: str | None) -> str:
+    def _argument(self, t: Any, name: str, source: str, key: str, default: str | None) -> str:
         """The keyword argument of a field of type ``t``, for a class that is called."""
-        hook = self._hook(t, name)
-        value = f"o[{key}]" if hook is None else f"__hook{name}(o[{key}], __type{name})"
-        return value if default is None else f"{value} if {key} in o else {default}"
+        item = f"{source}[{key}]"
+        value = item if self._hook(t, name) is None else f"__hook{name}({item}, __type{name})"
+        return value if default is None else f"{value} if {key} in {source} else {default}"
 
     def _hook(self, t: Any, name: str) -> StructureHook | None:
         """The hook of type ``t`` as ``__hook{name}`` (and ``t`` as ``__type{name}``), or
